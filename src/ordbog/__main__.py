@@ -1,0 +1,3 @@
+from ordbog.cli import main
+
+main()

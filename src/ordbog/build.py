@@ -1,0 +1,81 @@
+"""The pipeline, top to bottom: load → analyse → link → render → write.
+
+This module only calls the stages in order; each stage lives in its own module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ordbog import analyse, link, load, render, write
+from ordbog.config import Config
+from ordbog.diagnostics import BuildError, Diagnostic
+from ordbog.model import Article, Site, Source
+
+Progress = Callable[[str, int, int], None]  # (stage, done, total)
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    site: Site
+    files: dict[str, bytes]
+    diagnostics: tuple[Diagnostic, ...]
+
+    @property
+    def errors(self) -> tuple[Diagnostic, ...]:
+        return tuple(d for d in self.diagnostics if d.is_error)
+
+
+def analyse_all(sources: list[Source]) -> tuple[list[Article], list[Diagnostic]]:
+    articles, diags = [], []
+    for source in sources:
+        article, found = analyse.analyse(source)
+        diags += found
+        if article is not None:
+            articles.append(article)
+    return articles, diags
+
+
+def make_site(config: Config) -> tuple[Site, list[Diagnostic]]:
+    """Load, analyse and link: everything up to rendering."""
+    sources, diags = load.load_sources(config.content_dir)
+    articles, found = analyse_all(sources)
+    diags += found
+    diags += analyse.check_related(articles)
+    site = Site(tuple(sorted(articles, key=lambda a: a.slug)))
+    site, found = link.link_site(config, site)
+    diags += found
+    return site, diags
+
+
+def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
+    """Build the site in memory; raise BuildError on content errors unless keep_going."""
+    site, diags = make_site(config)
+    errors = [d for d in diags if d.is_error]
+    if errors and not keep_going:
+        raise BuildError(diags)
+    total = len(site.articles)
+    done = 0
+
+    def tick(n: int) -> None:
+        nonlocal done
+        done += n
+        if progress:
+            progress("render", done, total)
+
+    files = render.render_site(config, site, progress=tick)
+    return BuildResult(site, files, tuple(diags))
+
+
+def build_and_write(config: Config, keep_going: bool = False, force: bool = False,
+                    progress: Progress | None = None) -> BuildResult:
+    result = build(config, keep_going=keep_going, progress=progress)
+    write.check_output_dir(config.output_dir, config.content_dir, force)
+    write.write_site(result.files, config.output_dir, config.content_dir, force=force)
+    return result
+
+
+def output_exists(out: Path) -> bool:
+    return (out / write.MARKER).exists()

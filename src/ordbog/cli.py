@@ -1,0 +1,203 @@
+"""Command-line interface: `ordbog build | new | serve | …`.
+
+Exit codes: 0 success, 1 content errors (the diagnostics say where), 2 usage errors
+(bad options, bad config, unwritable output).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from ordbog import __version__
+from ordbog.config import CONFIG_NAME, Config, load_config
+from ordbog.danish.slug import slugify
+from ordbog.diagnostics import BuildError, Diagnostic
+
+EXAMPLE_DIR = Path(__file__).parent / "example"
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+app = typer.Typer(
+    name="ordbog",
+    help="Byg et hurtigt, tilgængeligt og søgbart website ud fra en mappe med danske ordbogsartikler.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+err = Console(stderr=True, highlight=False)
+
+ContentOpt = Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
+OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Outputmappe. Standard: _site (eller site.output_dir).")]
+ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help=f"Sti til {CONFIG_NAME}. Standard: søges i indholdsmappen, dens forælder og den aktuelle mappe.")]
+
+
+def print_diagnostics(diags: list[Diagnostic] | tuple[Diagnostic, ...], show_warnings: bool = True) -> None:
+    for d in sorted(diags, key=lambda d: (d.path, d.line, d.code)):
+        if d.is_error or show_warnings:
+            style = "red" if d.is_error else "yellow"
+            err.print(d.format(), style=style, markup=False, soft_wrap=True)
+
+
+def default_content_dir() -> Path:
+    """./content when it exists (or ordbog.toml names one), else the embedded example site."""
+    if (Path.cwd() / CONFIG_NAME).is_file():
+        return None  # type: ignore[return-value]  # let the config decide
+    if (Path.cwd() / "content").is_dir():
+        return Path.cwd() / "content"
+    return EXAMPLE_DIR
+
+
+def resolve_config(content: Path | None, out: Path | None, config: Path | None) -> Config:
+    """Config from options, or exit 2 with the reasons."""
+    if content is not None and not content.is_dir():
+        err.print(f"{content}:1:1: error CLI001: indholdsmappen findes ikke\n    tip: tjek stien til --content", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    if content is None and config is None:
+        content = default_content_dir()
+    cfg, diags = load_config(content, out, config)
+    if cfg is None:
+        print_diagnostics(diags)
+        raise typer.Exit(EXIT_USAGE)
+    if not cfg.content_dir.is_dir():
+        err.print(f"{cfg.content_dir}:1:1: error CLI001: indholdsmappen findes ikke\n    tip: opret den eller angiv --content", style="red", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    return cfg
+
+
+def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -> int:
+    from ordbog.build import build_and_write
+
+    with Progress(TextColumn("[bold]Bygger[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
+        task = bar.add_task("render", total=None)
+
+        def progress(stage: str, done: int, total: int) -> None:
+            bar.update(task, completed=done, total=total)
+
+        try:
+            result = build_and_write(cfg, keep_going=keep_going, force=force, progress=progress)
+        except BuildError as exc:
+            bar.stop()
+            print_diagnostics(exc.diagnostics)
+            usage = any(d.code.startswith("OUT") for d in exc.diagnostics)
+            if not usage:
+                n = sum(d.is_error for d in exc.diagnostics)
+                err.print(f"Bygningen stoppede: {n} fejl. Det tidligere output er urørt. "
+                          "Ret fejlene, eller brug --keep-going for at bygge resten.", style="red")
+            return EXIT_USAGE if usage else EXIT_CONTENT
+    print_diagnostics(result.diagnostics)
+    n_err = len(result.errors)
+    n_warn = sum(1 for d in result.diagnostics if not d.is_error)
+    if not quiet:
+        err.print(f"Byggede {len(result.site.articles)} artikler og {len(result.files)} filer i {cfg.output_dir}"
+                  f" ({n_err} fejl, {n_warn} advarsler).", markup=False)
+    return EXIT_CONTENT if n_err else EXIT_OK
+
+
+@app.command()
+def build(
+    content: ContentOpt = None,
+    out: OutOpt = None,
+    config: ConfigOpt = None,
+    keep_going: Annotated[bool, typer.Option("--keep-going", "-k", help="Byg resten af sitet, selv om nogle artikler har fejl (afslutter stadig med kode 1).")] = False,
+    force: Annotated[bool, typer.Option("--force", help="Overskriv en ikke-tom outputmappe, som ordbog ikke selv har lavet.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Vis kun fejl og advarsler.")] = False,
+) -> None:
+    """Byg hele sitet til outputmappen (atomisk: det gamle output bevares, til bygningen er lykkedes)."""
+    cfg = resolve_config(content, out, config)
+    raise typer.Exit(run_build(cfg, keep_going, force, quiet))
+
+
+NEW_TEMPLATE = """---
+title: "{title}"
+metaTitle: "{title} – [indsæt kort beskrivelse]"
+description: "[indsæt en beskrivelse på 120–160 tegn]"
+lastUpdated: "{today}"
+datePublished: "{today}"
+aliases: []
+---
+
+[indsæt en indledning: hvad er {lower}?]
+
+## Hvad er {lower}?
+
+[indsæt tekst]
+
+## Ofte stillede spørgsmål om {lower}
+
+### [indsæt spørgsmål]?
+
+[indsæt svar]
+"""
+
+
+@app.command()
+def new(
+    title: Annotated[str, typer.Argument(help="Artiklens titel, fx \"Frossen skulder\".")],
+    content: ContentOpt = None,
+) -> None:
+    """Opret en ny artikel (<slug>.md) med frontmatter og dagens dato. Overskriver aldrig."""
+    folder = content or (Path.cwd() / "content" if (Path.cwd() / "content").is_dir() else Path.cwd())
+    if not folder.is_dir():
+        err.print(f"{folder}:1:1: error CLI001: mappen findes ikke\n    tip: opret mappen eller angiv --content", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    title = " ".join(title.split())
+    if not title:
+        err.print("error CLI002: titlen er tom\n    tip: ordbog new \"Frossen skulder\"", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    path = folder / f"{slugify(title)}.md"
+    if path.exists():
+        err.print(f"{path}:1:1: error CLI003: filen findes allerede og bliver ikke overskrevet\n"
+                  "    tip: vælg en anden titel, eller redigér den eksisterende fil", markup=False)
+        raise typer.Exit(EXIT_USAGE)
+    today = dt.date.today().strftime("%d/%m/%Y")
+    text = NEW_TEMPLATE.format(title=title.replace('"', "'"), lower=title.lower(), today=today)
+    with open(path, "x", encoding="utf-8") as fh:
+        fh.write(text)
+    print(path)
+
+
+@app.command()
+def serve(
+    content: ContentOpt = None,
+    out: OutOpt = None,
+    config: ConfigOpt = None,
+    port: Annotated[int, typer.Option("--port", "-p", envvar="PORT", help="Port (standard 8000, eller $PORT).")] = 8000,
+    host: Annotated[str, typer.Option("--host", help="Adresse at lytte på. Standard kun denne maskine.")] = "127.0.0.1",
+) -> None:
+    """Byg sitet og vis det på http://127.0.0.1:8000."""
+    from ordbog.serve import serve_static
+
+    cfg = resolve_config(content, out, config)
+    code = run_build(cfg, keep_going=True, force=False)
+    if code == EXIT_USAGE or not cfg.output_dir.is_dir():
+        raise typer.Exit(code)
+    serve_static(cfg.output_dir, host, port)
+
+
+def version_callback(value: bool) -> None:
+    if value:
+        print(f"ordbog {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_callback(
+    version: Annotated[bool, typer.Option("--version", callback=version_callback, is_eager=True, help="Vis version.")] = False,
+) -> None:
+    """ordbog – danske sundhedsordbøger som statiske websites."""
+
+
+def main() -> None:
+    os.environ.setdefault("PYTHONIOENCODING", "utf-8")
+    try:
+        app()
+    except KeyboardInterrupt:
+        sys.exit(130)

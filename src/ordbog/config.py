@@ -1,0 +1,226 @@
+"""Configuration: `ordbog.toml` (optional) plus command-line overrides → one frozen `Config`.
+
+Every field has a description; the README's config reference is checked against them by a test.
+`load_config()` validates everything at once and returns all problems as diagnostics.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ordbog.diagnostics import Diagnostic, error
+
+CONFIG_NAME = "ordbog.toml"
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class SiteConfig(_Section):
+    name: str = Field("Ordbog", description="Site name, shown in the header, titles and structured data.")
+    base_url: str = Field(
+        "http://127.0.0.1:8000",
+        description="Absolute URL the site is published at (canonical URLs, sitemap, JSON-LD).",
+    )
+    language: str = Field("da", description="Language code for `<html lang>` and `inLanguage`.")
+    url_prefix: str = Field("ordbog", description="Path under which articles live: `/<url_prefix>/<slug>/`.")
+    output_dir: str = Field("_site", description="Output folder, relative to the folder holding ordbog.toml.")
+    description: str = Field(
+        "Forklaringer på sundhedsord og diagnoser – skrevet i et sprog, alle kan forstå.",
+        description="Site description for the home page and its meta description.",
+    )
+    content_dir: str = Field("content", description="Content folder, relative to the folder holding ordbog.toml.")
+
+    @field_validator("base_url")
+    @classmethod
+    def _absolute(cls, v: str) -> str:
+        if not re.match(r"^https?://[^/\s]+", v):
+            raise ValueError("skal være en absolut adresse, fx https://www.eksempel.dk")
+        return v.rstrip("/")
+
+    @field_validator("url_prefix")
+    @classmethod
+    def _prefix(cls, v: str) -> str:
+        v = v.strip("/")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", v):
+            raise ValueError("må kun indeholde små bogstaver a-z, tal og bindestreg")
+        return v
+
+
+class Person(_Section):
+    name: str = Field("", description="Full name.")
+    job_title: str = Field("", description="Job title, e.g. 'Fysioterapeut'.")
+    url: str = Field("", description="Profile page URL.")
+
+
+class Organization(_Section):
+    name: str = Field("", description="Publisher organisation name (defaults to the site name).")
+    url: str = Field("", description="Publisher home page (defaults to the base URL).")
+    logo: str = Field("", description="Absolute URL of the publisher's logo.")
+
+
+class LinksConfig(_Section):
+    enabled: bool = Field(True, description="Insert automatic internal links in article bodies.")
+
+
+class SearchConfig(_Section):
+    enabled: bool = Field(True, description="Build the search index and search page.")
+
+
+class CheckConfig(_Section):
+    enabled: bool = Field(True, description="Reserved for `ordbog check` settings.")
+
+
+class FileConfig(_Section):
+    """The shape of ordbog.toml."""
+
+    site: SiteConfig = Field(default_factory=SiteConfig, description="[site] table.")
+    publisher: Organization = Field(default_factory=Organization, description="[publisher] table.")
+    author: Person = Field(default_factory=Person, description="[author]: default author of every article.")
+    reviewer: Person = Field(default_factory=Person, description="[reviewer]: default medical reviewer.")
+    links: LinksConfig = Field(default_factory=LinksConfig, description="[links] table.")
+    search: SearchConfig = Field(default_factory=SearchConfig, description="[search] table.")
+    check: CheckConfig = Field(default_factory=CheckConfig, description="[check] table.")
+
+
+@dataclass(frozen=True)
+class Config:
+    """Everything a build needs to know, resolved to absolute paths."""
+
+    content_dir: Path
+    output_dir: Path
+    site_root: Path
+    config_path: Path | None
+    file: FileConfig
+
+    @property
+    def site(self) -> SiteConfig:
+        return self.file.site
+
+    @property
+    def templates_dir(self) -> Path:
+        return self.site_root / "templates"
+
+
+def find_config(content_dir: Path | None, explicit: Path | None) -> Path | None:
+    """Explicit --config, else ordbog.toml in the content folder, its parent, or the working folder."""
+    if explicit is not None:
+        return explicit
+    candidates = [content_dir, content_dir.parent] if content_dir else []
+    candidates.append(Path.cwd())
+    for folder in candidates:
+        if (folder / CONFIG_NAME).is_file():
+            return folder / CONFIG_NAME
+    return None
+
+
+def _line_of(text: str, loc: tuple[Any, ...]) -> int:
+    """Best-effort line of a dotted key in TOML text (tomllib keeps no positions)."""
+    lines = text.splitlines()
+    start = 0
+    if len(loc) > 1:
+        for i, line in enumerate(lines):
+            if re.match(rf"^\s*\[\s*{re.escape(str(loc[0]))}\s*\]", line):
+                start = i
+                break
+    key = str(loc[-1])
+    for i in range(start, len(lines)):
+        if re.match(rf"^\s*{re.escape(key)}\s*=", lines[i]) or re.match(rf"^\s*\[\s*{re.escape(key)}\s*\]", lines[i]):
+            return i + 1
+    return start + 1
+
+
+_PYDANTIC_DA = {
+    "string_type": "skal være tekst (i anførselstegn)",
+    "bool_type": "skal være true eller false",
+    "bool_parsing": "skal være true eller false",
+    "int_type": "skal være et heltal",
+    "int_parsing": "skal være et heltal",
+    "float_type": "skal være et tal",
+    "float_parsing": "skal være et tal",
+    "list_type": "skal være en liste, fx [\"a\", \"b\"]",
+    "dict_type": "skal være en tabel",
+    "model_type": "skal være en tabel",
+}
+
+
+def _known_keys(model: type[BaseModel]) -> list[str]:
+    return list(model.model_fields)
+
+
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel]:
+    model: type[BaseModel] = FileConfig
+    for part in loc[:-1]:
+        annotation = model.model_fields[str(part)].annotation
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            break
+        model = annotation
+    return model
+
+
+def pydantic_diagnostics(exc: ValidationError, path: str, text: str, code: str) -> list[Diagnostic]:
+    """Translate pydantic errors to Danish diagnostics with lines and hints."""
+    out = []
+    for err in exc.errors():
+        loc = tuple(err["loc"])
+        dotted = ".".join(str(p) for p in loc)
+        line = _line_of(text, loc)
+        if err["type"] == "extra_forbidden":
+            known = _known_keys(_model_at(loc))
+            close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+            hint = f"mente du '{close[0]}'?" if close else "kendte nøgler: " + ", ".join(known)
+            out.append(error(path, line, code, f"ukendt nøgle '{dotted}'", hint))
+        else:
+            msg = _PYDANTIC_DA.get(err["type"]) or str(err["msg"]).removeprefix("Value error, ")
+            out.append(error(path, line, code, f"'{dotted}' {msg}", "se README'ens konfigurationsreference"))
+    return out
+
+
+def load_config(
+    content_dir: Path | None = None,
+    output_dir: Path | None = None,
+    config_path: Path | None = None,
+) -> tuple[Config | None, list[Diagnostic]]:
+    """Read and validate ordbog.toml, apply CLI overrides; return (config, diagnostics)."""
+    path = find_config(content_dir, config_path)
+    data: dict[str, Any] = {}
+    text = ""
+    if path is not None:
+        shown = str(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+            data = tomllib.loads(text)
+        except FileNotFoundError:
+            return None, [error(shown, 1, "CFG001", "konfigurationsfilen findes ikke", "tjek stien til --config")]
+        except UnicodeDecodeError:
+            return None, [error(shown, 1, "CFG001", "filen er ikke UTF-8", "gem filen som UTF-8")]
+        except tomllib.TOMLDecodeError as exc:
+            m = re.search(r"line (\d+)", str(exc))
+            line = int(m.group(1)) if m else 1
+            return None, [error(shown, line, "CFG001", f"ugyldig TOML: {exc}", "se https://toml.io for syntaksen")]
+    try:
+        file_config = FileConfig.model_validate(data)
+    except ValidationError as exc:
+        return None, pydantic_diagnostics(exc, str(path), text, "CFG002")
+    site_root = path.parent.resolve() if path else Path.cwd()
+    content = content_dir or (site_root / file_config.site.content_dir)
+    if output_dir is None:
+        output_dir = site_root / file_config.site.output_dir if path else Path.cwd() / file_config.site.output_dir
+    return (
+        Config(
+            content_dir=content.resolve(),
+            output_dir=output_dir.resolve(),
+            site_root=site_root,
+            config_path=path.resolve() if path else None,
+            file=file_config,
+        ),
+        [],
+    )

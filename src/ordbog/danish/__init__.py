@@ -1,0 +1,1 @@
+"""Danish language rules: slugs, collation, dates (and, in search, stemming)."""

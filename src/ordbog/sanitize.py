@@ -1,0 +1,38 @@
+"""Raw HTML from editors is cleaned with nh3 (ammonia): formatting survives, scripts do not."""
+
+from __future__ import annotations
+
+import nh3
+
+ALLOWED_TAGS = {
+    "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd",
+    "del", "details", "div", "dl", "dt", "em", "figcaption", "figure", "h1", "h2", "h3", "h4",
+    "h5", "h6", "hr", "i", "img", "ins", "kbd", "li", "mark", "ol", "p", "pre", "q", "s",
+    "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
+    "tfoot", "th", "thead", "tr", "u", "ul",
+}
+_COMMON = {"id", "class", "title", "lang", "dir"}
+ALLOWED_ATTRIBUTES = {
+    "*": _COMMON,
+    "a": _COMMON | {"href", "hreflang"},
+    "img": _COMMON | {"src", "alt", "width", "height", "loading", "decoding"},
+    "td": _COMMON | {"colspan", "rowspan", "style"},
+    "th": _COMMON | {"colspan", "rowspan", "scope", "style"},
+    "ol": _COMMON | {"start", "reversed"},
+    "section": _COMMON | {"aria-labelledby"},
+    "details": _COMMON | {"open"},
+}
+URL_SCHEMES = {"http", "https", "mailto", "tel"}
+
+
+def clean(html: str) -> str:
+    """Sanitized HTML: no script, style, iframe, form, event handlers or javascript:/data: URLs."""
+    return nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel=None,
+        filter_style_properties={"text-align"},
+        strip_comments=True,
+    )

@@ -1,0 +1,105 @@
+"""Write stage: a finished {path: bytes} tree → the output folder, atomically.
+
+The new site is written to a sibling temporary folder, then swapped in with two renames, so
+the previous output stays intact until a build fully succeeds (also if the process is killed).
+The writer refuses folders it did not create, the content folder, and paths that would
+delete the user's files.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import shutil
+import tempfile
+from collections.abc import Mapping
+from pathlib import Path
+
+from ordbog.diagnostics import BuildError, error
+
+MARKER = ".ordbog-output"
+MARKER_TEXT = "This folder is written by `ordbog build`; it is replaced on every build.\n"
+
+
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two folders (Linux renameat2); False where the system cannot."""
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        fn = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    fn.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p, ctypes.c_uint]
+    return fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE) == 0
+
+
+def _refuse(path: Path, message: str, hint: str) -> BuildError:
+    return BuildError([error(str(path), 1, "OUT001", message, hint)])
+
+
+def check_output_dir(out: Path, content_dir: Path, force: bool = False) -> None:
+    """Raise BuildError when writing `out` could destroy something that is not ours."""
+    out, content = out.resolve(), content_dir.resolve()
+    if out == content or out in content.parents or content in out.parents:
+        raise _refuse(out, "outputmappen må ikke være indholdsmappen, ligge i den eller indeholde den",
+                      "vælg en anden mappe med --out, fx --out _site")
+    if out == Path.home().resolve() or out == Path(out.anchor) or out == Path.cwd().resolve():
+        raise _refuse(out, "outputmappen må ikke være din hjemmemappe, roden eller den aktuelle mappe",
+                      "vælg en undermappe med --out, fx --out _site")
+    if out.exists() and not out.is_dir():
+        raise _refuse(out, "outputstien findes allerede og er ikke en mappe", "vælg en anden sti med --out")
+    if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
+        raise _refuse(out, "mappen er ikke tom og er ikke lavet af ordbog; den bliver ikke overskrevet",
+                      "vælg en tom mappe, eller brug --force, hvis mappens indhold må slettes")
+
+
+def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
+    made: set[Path] = set()
+    for rel in sorted(files):
+        target = root / rel
+        if target.parent not in made:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            made.add(target.parent)
+        target.write_bytes(files[rel])
+    (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+
+
+def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: bool = False) -> None:
+    """Replace `out` by exactly `files`, atomically."""
+    check_output_dir(out, content_dir, force)
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        _write_tree(staging, files)
+        os.chmod(staging, 0o755)
+        if out.exists():
+            if _exchange(staging, out):
+                shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+            else:  # two renames: a kill between them leaves the old site in .old-*/site
+                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+                os.rename(out, old / "site")
+                os.rename(staging, out)
+                shutil.rmtree(old, ignore_errors=True)
+        else:
+            os.rename(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    clean_leftovers(out)
+
+
+def clean_leftovers(out: Path) -> None:
+    """Remove staging folders that a killed build left next to the output (restoring a lost site)."""
+    if not out.exists():
+        for old in sorted(out.parent.glob(f".{out.name}.old-*/site")):
+            os.rename(old, out)
+            break
+    for stale in out.parent.glob(f".{out.name}.new-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    for stale in out.parent.glob(f".{out.name}.old-*"):
+        shutil.rmtree(stale, ignore_errors=True)
