@@ -1,0 +1,42 @@
+# ordbog — developer entry points. Everything installs itself into .venv.
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+CORPUS ?= ../shared/corpus/ordbog
+
+.PHONY: demo test install install-test browser-deps bench bench-peers clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+## make demo: build the embedded example site and serve it at http://127.0.0.1:$(PORT)
+demo: install
+	$(BIN)/ordbog serve --out _site --port $(PORT)
+
+## make test: install the test extras and run every test (browser tests skip without chromium)
+test: install-test
+	$(BIN)/python -m pytest -q
+
+## make browser-deps: Debian's chromium for the browser tests (needs root)
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq chromium)
+
+## make bench: articles/second, wall time and peak memory on the shared corpus and synthetic ×10, ×100
+bench: install
+	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS)
+
+## make bench-peers: the same articles built with Hugo and MkDocs + Material, ratios from one run
+bench-peers: install
+	$(BIN)/pip install -q -e '.[bench]'
+	$(BIN)/python benchmarks/bench_peers.py --corpus $(CORPUS)
+
+clean:
+	rm -rf _site .pytest_cache .hypothesis bench-out

@@ -1,0 +1,52 @@
+"""Shared fixtures: write a small Danish site into tmp_path and build it."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from ordbog.config import Config, load_config
+
+
+def article(title: str | None, body: str, **frontmatter: str) -> str:
+    """An article's text; frontmatter values are written as given (quote them yourself)."""
+    lines = ["---"]
+    if title is not None:
+        lines.append(f'title: "{title}"')
+    lines += [f"{k}: {v}" for k, v in frontmatter.items()]
+    lines.append("---")
+    return "\n".join(lines) + "\n\n" + textwrap.dedent(body).lstrip("\n")
+
+
+@pytest.fixture
+def write_site(tmp_path: Path) -> Callable[..., Path]:
+    """write_site({"knae.md": text, ...}, toml=None) → content folder."""
+
+    def _write(files: dict[str, str | bytes], toml: str | None = None) -> Path:
+        content = tmp_path / "content"
+        content.mkdir(exist_ok=True)
+        for name, text in files.items():
+            path = content / name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            if isinstance(text, bytes):
+                path.write_bytes(text)
+            else:
+                path.write_text(text, encoding="utf-8")
+        if toml is not None:
+            (tmp_path / "ordbog.toml").write_text(textwrap.dedent(toml), encoding="utf-8")
+        return content
+
+    return _write
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> Callable[..., Config]:
+    def _config(content: Path, out: Path | None = None) -> Config:
+        cfg, diags = load_config(content, out or tmp_path / "_site", None)
+        assert cfg is not None, diags
+        return cfg
+
+    return _config
