@@ -61,6 +61,8 @@ def resolve_config(content: Path | None, out: Path | None, config: Path | None) 
         raise typer.Exit(EXIT_USAGE)
     if content is None and config is None:
         content = default_content_dir()
+    if content == EXAMPLE_DIR and out is None:
+        out = Path.cwd() / "_site"  # never write inside the installed package
     cfg, diags = load_config(content, out, config)
     if cfg is None:
         print_diagnostics(diags)

@@ -74,17 +74,38 @@ def _common(config: Config) -> dict[str, Any]:
     }
 
 
-def related_links(site_slugs: dict[str, Article], config: Config, article: Article) -> list[dict[str, str]]:
-    """'Se også': related entries that resolve to an article here."""
-    out = []
+MAX_RELATED = 8
+
+
+def backreferences(site: Site) -> dict[str, tuple[str, ...]]:
+    """slug → slugs of the articles whose `related` names it (Danish title order)."""
+    refs: dict[str, dict[str, Article]] = {}
+    for other in site.articles:
+        for rel in other.related:
+            if rel.type == "ordbog" and rel.slug != other.slug:
+                refs.setdefault(rel.slug, {})[other.slug] = other
+    return {
+        slug: tuple(a.slug for a in sorted(found.values(), key=lambda a: danish_sort_key(a.title)))
+        for slug, found in refs.items()
+    }
+
+
+def related_links(
+    by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]], config: Config, article: Article
+) -> list[dict[str, str]]:
+    """'Se også': the article's own `related` entries that resolve here, then articles that list it."""
+    chosen: dict[str, str] = {}
     for rel in article.related:
-        if rel.type == "ordbog" and rel.slug in site_slugs and rel.slug != article.slug:
-            target = site_slugs[rel.slug]
-            out.append({"title": rel.title or target.title, "url": urls.article_url(config, rel.slug)})
-    return out
+        if rel.type == "ordbog" and rel.slug in by_slug and rel.slug != article.slug:
+            chosen.setdefault(rel.slug, rel.title or by_slug[rel.slug].title)
+    for slug in backrefs.get(article.slug, ()):
+        chosen.setdefault(slug, by_slug[slug].title)
+    return [{"title": title, "url": urls.article_url(config, slug)} for slug, title in list(chosen.items())[:MAX_RELATED]]
 
 
-def render_article(config: Config, article: Article, by_slug: dict[str, Article]) -> str:
+def render_article(
+    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
+) -> str:
     env = environment(config.templates_dir)
     url = urls.article_url(config, article.slug)
     return env.get_template("article.html").render(
@@ -93,7 +114,7 @@ def render_article(config: Config, article: Article, by_slug: dict[str, Article]
         url=url,
         canonical=urls.absolute(config, url),
         body=Markup(body_html(article)),
-        related=related_links(by_slug, config, article),
+        related=related_links(by_slug, backrefs, config, article),
         json_ld=Markup(structured.json_ld(structured.article_graph(config, article))),
     )
 
@@ -215,12 +236,13 @@ def render_site(
     """Every output file of the site, keyed by its path in the output folder."""
     out: dict[str, bytes] = {}
     by_slug = site.by_slug()
+    backrefs = backreferences(site)
 
     def put(url: str, text: str | bytes) -> None:
         out[urls.output_path(config, url)] = text.encode("utf-8") if isinstance(text, str) else text
 
     for article in site.articles:
-        put(urls.article_url(config, article.slug), render_article(config, article, by_slug))
+        put(urls.article_url(config, article.slug), render_article(config, article, by_slug, backrefs))
         put(urls.api_article_url(config, article.slug), dump_json(article_api(config, article, by_slug)))
         if progress:
             progress(1)
