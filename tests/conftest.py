@@ -10,6 +10,9 @@ import pytest
 
 from ordbog.config import Config, load_config
 
+# Browser fixtures (built_site, served_site, example_site, browser, new_page): tests/browser_support.py
+pytest_plugins = ["browser_support"]
+
 
 def article(title: str | None, body: str, **frontmatter: str) -> str:
     """An article's text; frontmatter values are written as given (quote them yourself)."""
