@@ -18,10 +18,17 @@ from ordbog.danish.slug import slugify
 from ordbog.diagnostics import Diagnostic, error, warning
 from ordbog.model import Source
 
-try:  # the C loader is ~10× faster; fall back where libyaml is missing
-    _Loader: type = yaml.CSafeLoader
-except AttributeError:  # pragma: no cover
-    _Loader = yaml.SafeLoader
+_Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10× faster
+
+
+class _Loader(_Base):  # type: ignore[misc, valid-type]
+    """Safe loader that keeps dates as text: `2024-13-01` must become our error, not a crash."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in _Base.yaml_implicit_resolvers.items()
+}
 
 MAX_FILE_BYTES = 2_000_000
 SKIPPED_NAMES = {"readme.md"}

@@ -40,7 +40,7 @@ def danish_sort_key(text: str) -> tuple:
         base = _base_letter(ch)
         if base in _RANK:
             primary.append((1, _RANK[base], ""))
-        elif base.isdigit():
+        elif base.isdecimal():
             primary.append((0, int(base), ""))
         elif base.isspace() or base in "-–—":
             primary.append((0, _DIGITS_RANK, ""))
