@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -160,13 +161,18 @@ def read_source(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     return Source(shown, slug, fm, lines, body, body_line, digest), diags
 
 
-def load_sources(content_dir: Path) -> tuple[list[Source], list[Diagnostic]]:
-    """Every readable article in the folder; duplicate slugs reported (first one wins)."""
+def load_sources(
+    content_dir: Path, read: Callable[[Path], tuple[Source | None, list[Diagnostic]]] = read_source
+) -> tuple[list[Source], list[Diagnostic]]:
+    """Every readable article in the folder; duplicate slugs reported (first one wins).
+
+    `read` is the seam for the live preview, which passes a reader that reuses unchanged files.
+    """
     paths, diags = discover(content_dir)
     sources: list[Source] = []
     seen: dict[str, str] = {}
     for path in paths:
-        source, file_diags = read_source(path)
+        source, file_diags = read(path)
         diags += file_diags
         if source is None:
             continue

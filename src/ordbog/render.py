@@ -103,6 +103,17 @@ def related_links(
     return [{"title": title, "url": urls.article_url(config, slug)} for slug, title in list(chosen.items())[:MAX_RELATED]]
 
 
+def article_context(
+    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
+) -> dict[str, Any]:
+    """What an article's files show from *other* articles ('Se også', …).
+
+    The live preview re-renders an article's files exactly when the article or this context
+    changes, so anything a page takes from the rest of the site must come from here.
+    """
+    return {"related": related_links(by_slug, backrefs, config, article)}
+
+
 def render_article(
     config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
 ) -> str:
@@ -110,11 +121,11 @@ def render_article(
     url = urls.article_url(config, article.slug)
     return env.get_template("article.html").render(
         **_common(config),
+        **article_context(config, article, by_slug, backrefs),
         article=article,
         url=url,
         canonical=urls.absolute(config, url),
         body=Markup(body_html(article)),
-        related=related_links(by_slug, backrefs, config, article),
         json_ld=Markup(structured.json_ld(structured.article_graph(config, article))),
     )
 
@@ -237,15 +248,34 @@ def render_site(
     out: dict[str, bytes] = {}
     by_slug = site.by_slug()
     backrefs = backreferences(site)
+    for article in site.articles:
+        out.update(article_files(config, article, by_slug, backrefs))
+        if progress:
+            progress(1)
+    out.update(listing_files(config, site))
+    out.update(static_files(config))
+    return out
+
+
+def article_files(
+    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
+) -> dict[str, bytes]:
+    """One article's page and API file."""
+    return {
+        urls.output_path(config, urls.article_url(config, article.slug)):
+            render_article(config, article, by_slug, backrefs).encode("utf-8"),
+        urls.output_path(config, urls.api_article_url(config, article.slug)):
+            dump_json(article_api(config, article, by_slug)),
+    }
+
+
+def listing_files(config: Config, site: Site) -> dict[str, bytes]:
+    """Files that list or count articles (index, home, search, 404, sitemap, robots, API index)."""
+    out: dict[str, bytes] = {}
 
     def put(url: str, text: str | bytes) -> None:
         out[urls.output_path(config, url)] = text.encode("utf-8") if isinstance(text, str) else text
 
-    for article in site.articles:
-        put(urls.article_url(config, article.slug), render_article(config, article, by_slug, backrefs))
-        put(urls.api_article_url(config, article.slug), dump_json(article_api(config, article, by_slug)))
-        if progress:
-            progress(1)
     put(urls.index_url(config), render_index(config, site))
     put(urls.home_url(config), render_simple(config, site, "home.html", urls.home_url(config)))
     put(urls.search_url(config), render_simple(config, site, "search.html", urls.search_url(config)))
@@ -254,5 +284,4 @@ def render_site(
     put(f"{urls.root(config)}/robots.txt", render_robots(config))
     ordered = sorted(site.articles, key=lambda a: danish_sort_key(a.title))
     put(urls.api_index_url(config), dump_json({"articles": [article_summary(config, a) for a in ordered]}))
-    out.update(static_files(config))
     return out
