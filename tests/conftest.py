@@ -24,6 +24,15 @@ def article(title: str | None, body: str, **frontmatter: str) -> str:
     return "\n".join(lines) + "\n\n" + textwrap.dedent(body).lstrip("\n")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
+
+
+@pytest.fixture
+def update_golden(request: pytest.FixtureRequest) -> bool:
+    return bool(request.config.getoption("--update-golden"))
+
+
 @pytest.fixture
 def write_site(tmp_path: Path) -> Callable[..., Path]:
     """write_site({"knae.md": text, ...}, toml=None) → content folder."""
