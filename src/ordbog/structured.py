@@ -20,6 +20,8 @@ def _person(person: Person | None, config_person) -> dict[str, Any] | None:
         return None
     job = person.job_title if person else config_person.job_title
     url = person.url if person else config_person.url
+    if not url.lower().startswith(("https://", "http://")):
+        url = ""  # a `javascript:` or `data:` URL from frontmatter is dropped, never published
     data: dict[str, Any] = {"@type": "Person", "name": name}
     if job:
         data["jobTitle"] = job
