@@ -42,12 +42,23 @@ def make_site(config: Config) -> tuple[Site, list[Diagnostic]]:
     """Load, analyse and link: everything up to rendering."""
     sources, diags = load.load_sources(config.content_dir)
     articles, found = analyse_all(sources)
-    diags += found
-    diags += analyse.check_related(articles)
+    return site_from_articles(config, articles, diags + found)
+
+
+def site_from_articles(config: Config, articles: list[Article], diags: list[Diagnostic]) -> tuple[Site, list[Diagnostic]]:
+    """The whole-site steps after analysis: check `related`, sort, link (the preview calls this too)."""
+    diags = diags + analyse.check_related(articles)
     site = Site(tuple(sorted(articles, key=lambda a: a.slug)))
     site, found = link.link_site(config, site)
-    diags += found
-    return site, diags
+    return site, diags + found
+
+
+def site_extras(config: Config, site: Site) -> dict[str, bytes]:
+    """Output files made from the whole site outside the render stage (e.g. a search index).
+
+    Both `build` and the live preview add these to the rendered files, so put new ones here.
+    """
+    return {}
 
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -66,6 +77,7 @@ def build(config: Config, keep_going: bool = False, progress: Progress | None = 
             progress("render", done, total)
 
     files = render.render_site(config, site, progress=tick)
+    files.update(site_extras(config, site))
     return BuildResult(site, files, tuple(diags))
 
 
