@@ -32,6 +32,11 @@ def search_url(config: Config) -> str:
     return f"{root(config)}/soeg/"
 
 
+def search_index_url(config: Config, name: str) -> str:
+    """A file of the static search index (`name` "" gives the folder)."""
+    return f"{root(config)}/soeg/indeks/{name}"
+
+
 def static_url(config: Config, name: str) -> str:
     return f"{root(config)}/static/{name}"
 
