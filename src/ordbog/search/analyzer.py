@@ -1,0 +1,279 @@
+"""Danish text analysis for search: text → index terms, query → weighted variants of clauses.
+
+INTERFACE CONTRACT (shared with the in-browser search; keep it stable)
+======================================================================
+Index side (Python only; the static-site index is built from the same terms):
+
+- `vocabulary_from_texts(texts) -> dict[term, df]` – terms of standalone words, with how many
+  texts contain them. Compound splitting and typo tolerance look words up in it.
+- `document_terms(text, vocab) -> list[tuple[str, float]]` – one (term, weight) per word, plus
+  (part, COMPOUND_PART_WEIGHT) for each part of a compound split against `vocab`.
+
+Query side (ported to JavaScript; both must pass tests/data/search_analyzer_cases.json, whose
+format is explained in tests/data/search_analyzer_cases.md). It lives in `ordbog.search.query`:
+
+- `analyse_query(q, Vocabulary(df), synonyms) -> Query` – a tuple of `Variant(weight, clauses)`; a clause
+  is a tuple of `(term, weight)` alternatives. A document matches a clause when it contains any
+  alternative; a variant scores the sum of its clauses; a query scores its best variant times the
+  variant's weight. `describe(query)` gives the canonical string form used by the case table.
+- `export_tables() -> dict` – every data table (stopwords, synonyms, irregular forms, stem fixes,
+  protected endings, fold map, constants) as JSON-able structures, so the JS port needs no
+  Python at run time. Snowball Danish (PyStemmer here, the same algorithm in JS) does the rest.
+
+Query pipeline, in order (each step is a pure function below):
+ 1. `normalize`: Unicode NFKC, lower case, cut to MAX_QUERY_CHARS.
+ 2. `words`: maximal runs of letters/digits (`[^\\W_]+`), each `fold`ed: æ→ae, ø→oe, å→aa,
+    ä→ae, ö→oe, ü→ue, other diacritics dropped ("é"→"e"). "ae/oe/aa" typed for æ/ø/å thus match.
+ 3. stopwords (question words, filler) are dropped; if nothing is left, the words are kept.
+ 4. `term`: irregular forms table (word → term), else Snowball Danish on the word re-spelled with
+    æ/ø/å (`respell`), stem fixes table, protected endings, then folded again.
+ 5. clauses: a term in `vocab` is its own clause; else a compound split against `vocab`
+    ("fodkrampe" → clauses [fodkramp|fod^0.8] [fodkramp|kramp^0.8]); else typo corrections
+    (optimal string alignment distance ≤ 1, ≤ 2 from 8 letters; best distance, then highest df,
+    then alphabetical; at most MAX_CORRECTIONS) at TYPO_WEIGHT, keeping the term itself.
+ 6. joins: two neighbouring words whose concatenation (optionally with linking "s"/"e") is a
+    vocabulary term add that term to both clauses ("ryg øvelser" → [ryg|rygoevels] …).
+ 7. synonyms: every synonym key (a sequence of folded words) found in the word sequence adds a
+    variant (weight SYNONYM_WEIGHT) with those words replaced by the analysed value. Keys are
+    matched longest first; at most MAX_VARIANTS variants in all.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+import Stemmer
+
+ANALYZER_VERSION = "1"
+MAX_QUERY_CHARS = 200
+MIN_PART = 3  # shortest compound part ("fod", "ryg", "led")
+COMPOUND_PART_WEIGHT = 0.8
+TYPO_WEIGHT = 0.7
+SYNONYM_WEIGHT = 0.9
+MAX_CORRECTIONS = 3
+MAX_VARIANTS = 8
+LINKING_LETTERS = ("s", "e")
+
+FOLD_MAP = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
+RESPELL_MAP = {"ae": "æ", "oe": "ø", "aa": "å"}
+_WORD = re.compile(r"[^\W_]+")
+_RESPELL = re.compile("ae|oe|aa")
+_STEMMER = Stemmer.Stemmer("danish")
+
+
+# ---------------------------------------------------------------- tables
+
+
+def _data(name: str) -> str:
+    return resources.files("ordbog").joinpath("data", name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def stopwords() -> frozenset[str]:
+    lines = (line.strip() for line in _data("search_stopwords.txt").splitlines())
+    return frozenset(fold(line) for line in lines if line and not line.startswith("#"))
+
+
+@lru_cache(maxsize=1)
+def _stem_tables() -> dict:
+    return json.loads(_data("search_stems.json"))
+
+
+@lru_cache(maxsize=1)
+def irregular_forms() -> dict[str, str]:
+    """Folded word → term, for forms Snowball cannot relate ("fødder" → "fod").
+
+    The term is the lemma's own stem, or the lemma itself when the lemma is also a key.
+    """
+    table = {fold(k): fold(v) for k, v in _stem_tables()["irregular"].items()}
+    return {k: v if v in table else _fixed_stem(v) for k, v in table.items()}
+
+
+@lru_cache(maxsize=1)
+def stem_fixes() -> dict[str, str]:
+    """Folded stem → folded stem, joining stems Snowball leaves apart ("muskl" → "muskel")."""
+    return {fold(k): fold(v) for k, v in _stem_tables()["stem_fixes"].items()}
+
+
+@lru_cache(maxsize=1)
+def protected_endings() -> tuple[str, ...]:
+    """Word endings the stemmer must not cut into ("slidgigt" stays "slidgigt", not "slidg")."""
+    return tuple(fold(e) for e in _stem_tables()["protected_endings"])
+
+
+@lru_cache(maxsize=1)
+def builtin_synonyms() -> dict[str, tuple[str, ...]]:
+    """The curated Danish health synonym table: folded key → values (as written)."""
+    return merge_synonyms({}, json.loads(_data("search_synonyms.json"))["synonyms"])
+
+
+def merge_synonyms(base: Mapping[str, tuple[str, ...]], extra: Mapping[str, Iterable[str]] | Iterable) -> dict[str, tuple[str, ...]]:
+    """Add synonym entries (a mapping key → values, or rows [key, value, …]) under folded keys."""
+    rows = extra.items() if isinstance(extra, Mapping) else ((row[0], row[1:]) for row in extra)
+    merged = dict(base)
+    for key, values in rows:
+        folded = " ".join(words(key))
+        if folded:
+            vals = [values] if isinstance(values, str) else list(values)
+            merged[folded] = tuple(dict.fromkeys([*merged.get(folded, ()), *vals]))
+    return dict(sorted(merged.items()))
+
+
+def export_tables() -> dict:
+    """Every table the query side needs, as JSON-able data (for the JavaScript port)."""
+    return {
+        "version": ANALYZER_VERSION,
+        "max_query_chars": MAX_QUERY_CHARS,
+        "min_part": MIN_PART,
+        "compound_part_weight": COMPOUND_PART_WEIGHT,
+        "typo_weight": TYPO_WEIGHT,
+        "synonym_weight": SYNONYM_WEIGHT,
+        "max_corrections": MAX_CORRECTIONS,
+        "max_variants": MAX_VARIANTS,
+        "linking_letters": list(LINKING_LETTERS),
+        "fold_map": FOLD_MAP,
+        "respell_map": RESPELL_MAP,
+        "stopwords": sorted(stopwords()),
+        "irregular": dict(sorted(irregular_forms().items())),
+        "stem_fixes": dict(sorted(stem_fixes().items())),
+        "protected_endings": list(protected_endings()),
+        "synonyms": {k: list(v) for k, v in builtin_synonyms().items()},
+    }
+
+
+# ---------------------------------------------------------------- words and terms
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2].lower()[:MAX_QUERY_CHARS]
+
+
+def fold(word: str) -> str:
+    """Lower-case ASCII-ish spelling: æ→ae, ø→oe, å→aa, other diacritics dropped."""
+    word = "".join(FOLD_MAP.get(ch, ch) for ch in word.lower())
+    if word.isascii():
+        return word
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+
+
+def words(text: str) -> list[str]:
+    """Folded words of a text (no length limit: documents use this too)."""
+    return [fold(w) for w in _WORD.findall(text.lower())]
+
+
+def respell(word: str) -> str:
+    """Folded word → Danish spelling for the stemmer ("oevelser" → "øvelser")."""
+    return _RESPELL.sub(lambda m: RESPELL_MAP[m.group(0)], word)
+
+
+@lru_cache(maxsize=200_000)
+def term(word: str) -> str:
+    """A folded word's index term: irregular form, else fixed Snowball stem, folded."""
+    irregular = irregular_forms().get(word)
+    if irregular is not None:
+        return irregular
+    stem = _fixed_stem(word)
+    for ending in protected_endings():
+        at = word.rfind(ending)
+        if at >= 0 and len(stem) < at + len(ending) and word[: at + len(ending)].startswith(stem[:at]):
+            return word[: at + len(ending)]
+    return stem
+
+
+def _fixed_stem(word: str) -> str:
+    stem = fold(_STEMMER.stemWord(respell(word)))
+    return stem_fixes().get(stem, stem)
+
+
+# ---------------------------------------------------------------- compounds
+
+
+def _known_part(part: str, vocab: Mapping[str, int]) -> str | None:
+    if len(part) < MIN_PART or part in stopwords():
+        return None
+    t = term(part)
+    return t if t in vocab else None
+
+
+def split_compound(word: str, vocab: Mapping[str, int]) -> tuple[str, str] | None:
+    """Best two-part split of a folded word into vocabulary terms, with optional linking letter.
+
+    A split whose left part has the word's own term is an inflection, not a compound
+    ("kroppen" is not "krop" + "pen"). Among valid splits the most balanced wins, then the
+    leftmost.
+    """
+    if len(word) < 2 * MIN_PART:
+        return None
+    own = term(word)
+    best: tuple[int, int, tuple[str, str]] | None = None
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        head = _known_part(word[i:], vocab)
+        if head is None:
+            continue
+        lefts = [word[:i]] + [word[: i - 1] for ch in LINKING_LETTERS if word[i - 1] == ch]
+        for left_word in lefts:
+            left = _known_part(left_word, vocab)
+            if left is None or left == own:
+                continue
+            rank = (min(len(left_word), len(word) - i), -i)
+            if best is None or rank > best[:2]:
+                best = (*rank, (left, head))
+    return best[2] if best else None
+
+
+def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2) -> list[str]:
+    """All parts of a compound, recursively (index side): "bækkenbundstræning" → bækkenbund, træning, bækken, bund."""
+    split = split_compound(word, vocab)
+    if split is None:
+        return []
+    parts = list(split)
+    if depth > 1:
+        for part_word in _part_words(word, split):
+            parts += compound_parts(part_word, vocab, depth - 1)
+    return list(dict.fromkeys(parts))
+
+
+def _part_words(word: str, split: tuple[str, str]) -> list[str]:
+    """The surface strings of a split (needed to split parts further)."""
+    for i in range(MIN_PART, len(word) - MIN_PART + 1):
+        if term(word[i:]) == split[1]:
+            for left in (word[:i], word[: i - 1]):
+                if term(left) == split[0]:
+                    return [left, word[i:]]
+    return []
+
+
+# ---------------------------------------------------------------- documents
+
+
+def vocabulary_from_texts(texts: Iterable[str]) -> dict[str, int]:
+    """Term → number of texts containing it as a standalone word (terms of ≥ 2 letters)."""
+    df: dict[str, int] = {}
+    for text in texts:
+        for t in {term(w) for w in words(text)}:
+            if len(t) >= 2:
+                df[t] = df.get(t, 0) + 1
+    return dict(sorted(df.items()))
+
+
+def document_terms(
+    text: str, vocab: Mapping[str, int], parts_cache: dict[str, list[str]] | None = None
+) -> list[tuple[str, float]]:
+    """(term, weight) for every word of a text, plus its compound parts at COMPOUND_PART_WEIGHT.
+
+    Pass one `parts_cache` dict for all texts analysed against the same vocabulary.
+    """
+    cache = {} if parts_cache is None else parts_cache
+    out: list[tuple[str, float]] = []
+    for w in words(text):
+        out.append((term(w), 1.0))
+        if w not in cache:
+            cache[w] = compound_parts(w, vocab)
+        out.extend((p, COMPOUND_PART_WEIGHT) for p in cache[w])
+    return out

@@ -1,0 +1,202 @@
+"""Query analysis: query text + vocabulary + synonyms → `Query` (weighted variants of clauses).
+
+The pipeline is described step by step in `ordbog.search.analyzer`'s module docstring; the
+JavaScript port follows it and is tested against the same case table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from functools import lru_cache
+
+from ordbog.search.analyzer import (
+    COMPOUND_PART_WEIGHT,
+    LINKING_LETTERS,
+    MAX_CORRECTIONS,
+    MAX_VARIANTS,
+    MIN_PART,
+    SYNONYM_WEIGHT,
+    TYPO_WEIGHT,
+    normalize,
+    split_compound,
+    stopwords,
+    term,
+    words,
+)
+
+Alternative = tuple[str, float]  # (term, weight)
+Clause = tuple[Alternative, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Variant:
+    weight: float
+    clauses: tuple[Clause, ...]
+
+
+Query = tuple[Variant, ...]
+
+
+class Vocabulary:
+    """Term → document frequency, plus what typo lookup needs (terms grouped by length)."""
+
+    def __init__(self, df: Mapping[str, int]) -> None:
+        self.df = dict(df)
+        self._by_length: dict[int, list[str]] = {}
+        for t in sorted(self.df):
+            self._by_length.setdefault(len(t), []).append(t)
+
+    def __contains__(self, t: object) -> bool:
+        return t in self.df
+
+    def __getitem__(self, t: str) -> int:
+        return self.df[t]
+
+    def __len__(self) -> int:
+        return len(self.df)
+
+    def get(self, t: str, default: int | None = None) -> int | None:
+        return self.df.get(t, default)
+
+    def near(self, t: str, max_distance: int) -> list[tuple[int, str]]:
+        """(distance, term) for vocabulary terms within `max_distance` (OSA) of t."""
+        found = []
+        for n in range(len(t) - max_distance, len(t) + max_distance + 1):
+            for cand in self._by_length.get(n, ()):
+                d = osa_distance(t, cand, max_distance)
+                if d <= max_distance:
+                    found.append((d, cand))
+        return found
+
+
+try:  # C speed where available; the pure function below is the reference (and the JS port)
+    from rapidfuzz.distance import OSA as _OSA
+
+    def osa_distance(a: str, b: str, limit: int) -> int:
+        return _OSA.distance(a, b, score_cutoff=limit)
+except ImportError:  # pragma: no cover
+    def osa_distance(a: str, b: str, limit: int) -> int:
+        return osa_reference(a, b)
+
+
+def osa_reference(a: str, b: str) -> int:
+    """Optimal string alignment distance: insert, delete, substitute, swap neighbours."""
+    prev2: list[int] = []
+    prev = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[len(b)]
+
+
+def max_typo_distance(word: str) -> int:
+    """Edits allowed for a typed word of this length (the word, not its shorter stem)."""
+    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+
+
+def corrections(word: str, t: str, vocab: Vocabulary) -> list[str]:
+    """Vocabulary terms closest to the word's term: best distance, then highest df, then alphabetical."""
+    limit = max_typo_distance(word)
+    if limit == 0:
+        return []
+    found = vocab.near(t, limit)
+    if not found:
+        return []
+    best = min(d for d, _ in found)
+    ranked = sorted((c for d, c in found if d == best), key=lambda c: (-vocab.df[c], c))
+    return ranked[:MAX_CORRECTIONS]
+
+
+def _word_clauses(word: str, vocab: Vocabulary) -> list[Clause]:
+    """One word → its clause(s): known term, compound parts, or typo corrections."""
+    t = term(word)
+    if t in vocab:
+        return [((t, 1.0),)]
+    split = split_compound(word, vocab)
+    if split is not None:
+        return [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in split]
+    return [((t, 1.0), *((c, TYPO_WEIGHT) for c in corrections(word, t, vocab)))]
+
+
+def _join_term(left: str, right: str, vocab: Vocabulary) -> str | None:
+    if len(left) < MIN_PART or len(right) < MIN_PART:
+        return None
+    for link in ("", *LINKING_LETTERS):
+        joined = term(left + link + right)
+        if joined in vocab:
+            return joined
+    return None
+
+
+def _with(clause: Clause, alt: Alternative) -> Clause:
+    return clause if any(t == alt[0] for t, _ in clause) else (*clause, alt)
+
+
+def _clauses(ws: list[str], vocab: Vocabulary) -> tuple[Clause, ...]:
+    """Clauses for a word sequence (already without stopwords), joins added."""
+    per_word = [_word_clauses(w, vocab) for w in ws]
+    for i in range(len(ws) - 1):
+        joined = _join_term(ws[i], ws[i + 1], vocab)
+        if joined is not None:
+            per_word[i][-1] = _with(per_word[i][-1], (joined, 1.0))
+            per_word[i + 1][0] = _with(per_word[i + 1][0], (joined, 1.0))
+    return tuple(tuple(sorted(c, key=lambda a: (-a[1], a[0]))) for cs in per_word for c in cs)
+
+
+def content_words(q: str) -> list[str]:
+    """Folded query words without stopwords (all words when every one is a stopword)."""
+    ws = words(normalize(q))
+    kept = [w for w in ws if w not in stopwords()]
+    return kept or ws
+
+
+def _synonym_spans(ws: list[str], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, value) for every synonym key found in ws, longest keys first."""
+    spans = []
+    for n in range(min(len(ws), 4), 0, -1):
+        for i in range(len(ws) - n + 1):
+            for value in synonyms.get(" ".join(ws[i : i + n]), ()):
+                spans.append((i, i + n, value))
+    return spans
+
+
+def analyse_query(q: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str, ...]]) -> Query:
+    """Query text → variants: the words as typed, then one per synonym found."""
+    all_words = words(normalize(q))
+    ws = content_words(q)
+    if not ws:
+        return ()
+    variants = [Variant(1.0, _clauses(ws, vocab))]
+    seen = {variants[0].clauses}
+    # synonym keys may contain stopwords ("ondt i ryggen"), so match on all words too
+    for source in (ws, all_words):
+        for start, end, value in _synonym_spans(source, synonyms):
+            rest = [w for w in content_words(value)]
+            replaced = [w for w in source[:start] if w not in stopwords()] + rest + [
+                w for w in source[end:] if w not in stopwords()
+            ]
+            clauses = _clauses(replaced, vocab)
+            if clauses and clauses not in seen and len(variants) < MAX_VARIANTS:
+                seen.add(clauses)
+                variants.append(Variant(SYNONYM_WEIGHT, clauses))
+    return tuple(variants)
+
+
+def describe(query: Query) -> list[str]:
+    """Canonical text form: "w: clause clause …", a clause "term|term^0.8" (weight 1 not shown)."""
+
+    def alt(a: Alternative) -> str:
+        return a[0] if a[1] == 1.0 else f"{a[0]}^{a[1]:g}"
+
+    return [f"{v.weight:g}: " + " ".join("|".join(alt(a) for a in c) for c in v.clauses) for v in query]
+
+
+@lru_cache(maxsize=1)
+def empty_vocabulary() -> Vocabulary:
+    return Vocabulary({})
