@@ -60,10 +60,16 @@ class Vocabulary:
         return self.df.get(t, default)
 
     def near(self, t: str, max_distance: int) -> list[tuple[int, str]]:
-        """(distance, term) for vocabulary terms within `max_distance` (OSA) of t."""
+        """(distance, term) for vocabulary terms within `max_distance` (OSA) of t.
+
+        Candidates shorter than MIN_PART letters and stopwords are never suggested.
+        """
         found = []
+        stop = stopwords()
         for n in range(len(t) - max_distance, len(t) + max_distance + 1):
             for cand in self._by_length.get(n, ()):
+                if len(cand) < MIN_PART or cand in stop:
+                    continue
                 d = osa_distance(t, cand, max_distance)
                 if d <= max_distance:
                     found.append((d, cand))
@@ -116,11 +122,11 @@ def corrections(word: str, t: str, vocab: Vocabulary) -> list[str]:
 def _word_clauses(word: str, vocab: Vocabulary) -> list[Clause]:
     """One word → its clause(s): known term, compound parts, or typo corrections."""
     t = term(word)
+    split = split_compound(word, vocab)
+    if split is not None:  # "knæsmerter" also finds "smerter i knæet"
+        return [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in split]
     if t in vocab:
         return [((t, 1.0),)]
-    split = split_compound(word, vocab)
-    if split is not None:
-        return [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in split]
     return [((t, 1.0), *((c, TYPO_WEIGHT) for c in corrections(word, t, vocab)))]
 
 
