@@ -1,0 +1,206 @@
+"""Incremental rebuilds for the live preview: the previous build + the config → the next build.
+
+Input: the previous `Snapshot` (None for the first build), the current `Config` and the paths the
+watcher saw change. Output: the next `Snapshot` and the `Delta` (files to write, files to delete)
+that turns the previous output folder into the next one.
+
+The contract, tested with random edit sequences: `snapshot.files` always equals
+`build.build(config, keep_going=True).files`, byte for byte. Reuse is therefore only ever
+decided by comparing *inputs*, never by guessing what a stage does:
+
+- load: a file is re-read only when the watcher named it or its (mtime, size, inode) changed;
+  `load.load_sources` itself still discovers files and resolves duplicate slugs;
+- analyse: a Source is re-analysed only when its path or bytes changed (analyse is per file);
+- link, 'Se også' back-references and the site-wide extras (search index, …) run on the whole
+  site every time, because one title or alias can change links anywhere;
+- render: an article's files are re-rendered only when the linked article (tokens included),
+  its `render.article_context` or the theme/config changed; listing files when any article did.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Collection, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from ordbog import analyse, build, link, load, render, urls
+from ordbog.config import Config
+from ordbog.diagnostics import Diagnostic
+from ordbog.model import Article, Site, Source
+
+Read = tuple[Source | None, list[Diagnostic]]
+Analysed = tuple[Article | None, tuple[Diagnostic, ...]]
+_EMPTY: Mapping[Any, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    """Everything a rebuild may reuse: per-file caches, the linked site and the output files."""
+
+    config: Config
+    theme: tuple[Any, ...]
+    reads: Mapping[Path, tuple[tuple[int, ...], Read]]
+    analysed: Mapping[tuple[str, str], Analysed]
+    site: Site
+    rendered: Mapping[str, tuple[Any, Mapping[str, bytes]]]  # slug → (context, the article's files)
+    listing: Mapping[str, bytes]
+    files: Mapping[str, bytes]
+    diagnostics: tuple[Diagnostic, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Delta:
+    """How the output folder changes: paths to (re)write with their bytes, paths to delete."""
+
+    written: Mapping[str, bytes] = field(default_factory=dict)
+    deleted: tuple[str, ...] = ()
+    rendered_articles: int = 0  # how many articles' files were rendered (for the benchmark)
+
+    def __bool__(self) -> bool:
+        return bool(self.written or self.deleted)
+
+
+def _signature(path: Path) -> tuple[int, ...]:
+    try:
+        st = path.stat()
+    except OSError:
+        return ()
+    return (st.st_mtime_ns, st.st_size, st.st_ino, st.st_dev)
+
+
+def folder_signature(folder: Path) -> tuple[Any, ...]:
+    """(relative path, mtime, size) of every file below `folder`: changes when any file does."""
+    if not folder.is_dir():
+        return ()
+    out = []
+    for root, dirs, files in os.walk(folder):
+        dirs.sort()
+        for name in sorted(files):
+            path = Path(root) / name
+            out.append((path.relative_to(folder).as_posix(), *_signature(path)[:2]))
+    return tuple(out)
+
+
+def theme_signature(config: Config) -> tuple[Any, ...]:
+    """What besides the config every page depends on: site templates, site static files, build time."""
+    return (
+        folder_signature(config.templates_dir),
+        folder_signature(config.site_root / "static"),
+        os.environ.get("SOURCE_DATE_EPOCH"),
+    )
+
+
+def cached_reader(
+    previous: Mapping[Path, tuple[tuple[int, ...], Read]], changed: Collection[Path],
+    used: dict[Path, tuple[tuple[int, ...], Read]],
+) -> Callable[[Path], Read]:
+    """A `load.read_source` that reuses the previous result for files that did not change."""
+    changed = {Path(p) for p in changed}
+
+    def read(path: Path) -> Read:
+        sig = _signature(path)
+        hit = previous.get(path)
+        if hit is not None and sig and hit[0] == sig and path not in changed:
+            used[path] = hit
+        else:
+            source, diags = load.read_source(path)
+            used[path] = (sig, (source, list(diags)))
+        source, diags = used[path][1]
+        return source, list(diags)
+
+    return read
+
+
+def analyse_cached(
+    sources: list[Source], previous: Mapping[tuple[str, str], Analysed]
+) -> tuple[list[Article], list[Diagnostic], dict[tuple[str, str], Analysed]]:
+    """`build.analyse_all`, calling it only for sources whose path or bytes are new."""
+    articles: list[Article] = []
+    diags: list[Diagnostic] = []
+    used: dict[tuple[str, str], Analysed] = {}
+    for source in sources:
+        key = (source.path, source.digest)
+        if key not in previous:
+            found, found_diags = build.analyse_all([source])
+            used[key] = (found[0] if found else None, tuple(found_diags))
+        else:
+            used[key] = previous[key]
+        article, article_diags = used[key]
+        diags += article_diags
+        if article is not None:
+            articles.append(article)
+    return articles, diags, used
+
+
+def freeze(value: Any) -> Any:
+    """A comparable, immutable copy of template context (lists, dicts, dataclasses)."""
+    if isinstance(value, dict):
+        return tuple((k, freeze(v)) for k, v in sorted(value.items()))
+    if isinstance(value, list | tuple):
+        return tuple(freeze(v) for v in value)
+    return value
+
+
+def same_article(old: Article | None, new: Article) -> bool:
+    """Equal including tokens (Article's own equality ignores them); identity first, it is cheap."""
+    return old is new or (old is not None and old == new and (old.tokens is new.tokens or old.tokens == new.tokens))
+
+
+def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path] = ()) -> tuple[Snapshot, Delta]:
+    """The next snapshot and the delta from the previous one (see the module docstring)."""
+    theme = theme_signature(config)
+    fresh = previous is None or previous.config != config or previous.theme != theme
+    if previous is not None and previous.theme != theme:
+        render.environment.cache_clear()  # a new or removed override template must be seen
+    reads: dict[Path, tuple[tuple[int, ...], Read]] = {}
+    sources, diags = load.load_sources(config.content_dir, read=cached_reader(
+        previous.reads if previous else _EMPTY, changed, reads))
+    articles, found, analysed = analyse_cached(sources, previous.analysed if previous else _EMPTY)
+    site, diags = build.site_from_articles(config, articles, diags + found)
+    reuse = None if fresh else previous
+    per_article, n_rendered = render_changed(config, site, reuse)
+    files = {path: data for _, out in per_article.values() for path, data in out.items()}
+    listing = listing_files(config, site, reuse)
+    files.update(listing)
+    files.update(render.static_files(config))
+    files.update(build.site_extras(config, site))
+    snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
+                        MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags))
+    return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered)
+
+
+def render_changed(
+    config: Config, site: Site, previous: Snapshot | None
+) -> tuple[dict[str, tuple[Any, Mapping[str, bytes]]], int]:
+    """slug → (context, files) for every article, rendering only those whose inputs changed."""
+    by_slug = site.by_slug()
+    backrefs = render.backreferences(site)
+    old = previous.site.by_slug() if previous else {}
+    out: dict[str, tuple[Any, Mapping[str, bytes]]] = {}
+    rendered = 0
+    for article in site.articles:
+        context = freeze(render.article_context(config, article, by_slug, backrefs))
+        hit = previous.rendered.get(article.slug) if previous else None
+        if hit is not None and hit[0] == context and same_article(old.get(article.slug), article):
+            out[article.slug] = hit
+        else:
+            out[article.slug] = (context, MappingProxyType(render.article_files(config, article, by_slug, backrefs)))
+            rendered += 1
+    return out, rendered
+
+
+def listing_files(config: Config, site: Site, previous: Snapshot | None) -> Mapping[str, bytes]:
+    """Index, home, sitemap, API index …: reused when no article's metadata changed."""
+    if previous is not None and previous.site.articles == site.articles:  # tokens are not listed
+        return previous.listing
+    return render.listing_files(config, site)
+
+
+def diff(before: Mapping[str, bytes], after: Mapping[str, bytes], rendered: int) -> Delta:
+    """Files whose bytes differ, and files that are gone."""
+    written = {p: data for p, data in after.items() if before.get(p) != data}
+    deleted = tuple(sorted(p for p in before if p not in after))
+    return Delta(written, deleted, rendered)
