@@ -13,6 +13,7 @@ from ordbog import analyse, link, load, render, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
+from ordbog.search import web as search_web
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -77,6 +78,7 @@ def build(config: Config, keep_going: bool = False, progress: Progress | None = 
             progress("render", done, total)
 
     files = render.render_site(config, site, progress=tick)
+    files.update(search_web.site_files(config, site))
     files.update(site_extras(config, site))
     return BuildResult(site, files, tuple(diags))
 

@@ -161,13 +161,13 @@ def shards(posting_lists: Mapping[str, list[int]], count: int) -> list[dict[str,
 
 
 def front_coded(terms: list[str]) -> str:
-    """Sorted terms, newline-separated, each as <shared prefix length><rest> when it shares one."""
+    """Sorted terms, newline-separated, each as <length of prefix shared with the previous, 0–9><rest>."""
     lines, prev = [], ""
     for term in terms:
         k = 0
         while k < min(len(term), len(prev), 9) and term[k] == prev[k]:
             k += 1
-        lines.append(f"{k}{term[k:]}" if k else term)
+        lines.append(f"{k}{term[k:]}")
         prev = term
     return "\n".join(lines)
 

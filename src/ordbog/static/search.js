@@ -1,0 +1,312 @@
+/* ordbog search: the in-browser engine over the static index that `ordbog build` writes.
+ *
+ * window.ordbog.search(query, {limit}) → Promise of [{url, slug, title, score, heading,
+ * headingUrl, snippet (escaped HTML with <mark>), text, answer}]. The query is analysed like
+ * `ordbog search` does (search-analyzer.js); postings hold precomputed BM25F scores per
+ * (term, article), fetched shard by shard; articles are fetched only for the results shown.
+ * The user interface lives in search-ui.js. Also loadable with require() for Node.
+ */
+(function (root) {
+  "use strict";
+
+  var MAX_LIMIT = 50;
+  var PREFIX_WEIGHT = 0.6; // completions of the word being typed (as-you-type only)
+  var MAX_PREFIX = 6;
+  var SNIPPET_CHARS = 170;
+
+  function fnv1a(text) {
+    var h = 0x811c9dc5;
+    for (var i = 0; i < text.length; i++) {
+      h ^= text.charCodeAt(i);
+      h = Math.imul(h, 0x01000193) >>> 0;
+    }
+    return h >>> 0;
+  }
+
+  function escapeHtml(text) {
+    return text.replace(/[&<>"']/g, function (ch) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[ch];
+    });
+  }
+
+  function decodeVocabulary(data) {
+    var df = new Map();
+    var prev = "";
+    var lines = data.terms ? data.terms.split("\n") : [];
+    for (var i = 0; i < lines.length; i++) {
+      var term = prev.slice(0, Number(lines[i][0])) + lines[i].slice(1);
+      df.set(term, data.df[i]);
+      prev = term;
+    }
+    return df;
+  }
+
+  /** The engine over one index folder; `fetchJSON(url)` → Promise of parsed JSON. */
+  function createEngine(indexUrl, fetchJSON, analyzerLib) {
+    var state = null;
+    var shards = new Map();
+    var docs = new Map();
+
+    function get(name) {
+      return fetchJSON(indexUrl + name + (state && state.version ? "?v=" + state.version : ""));
+    }
+
+    function load() {
+      if (!state) {
+        state = fetchJSON(indexUrl + "manifest.json").then(function (manifest) {
+          var version = manifest.version;
+          state = { version: version };
+          return get("vocab.json").then(function (vocab) {
+            var an = analyzerLib.create(manifest.tables);
+            state = {
+              version: version,
+              manifest: manifest,
+              analyzer: an,
+              vocab: new analyzerLib.Vocabulary(decodeVocabulary(vocab)),
+              synonyms: an.synonymMap(manifest.tables.synonyms),
+            };
+            return state;
+          });
+        });
+        state.catch(function () { state = null; });
+      }
+      return Promise.resolve(state);
+    }
+
+    function shard(n) {
+      if (!shards.has(n)) {
+        var p = get("p/" + n + ".json");
+        p.catch(function () { shards.delete(n); });
+        shards.set(n, p);
+      }
+      return shards.get(n);
+    }
+
+    function doc(n) {
+      if (!docs.has(n)) {
+        var p = get("d/" + n + ".json");
+        p.catch(function () { docs.delete(n); });
+        docs.set(n, p);
+      }
+      return docs.get(n);
+    }
+
+    function postingsFor(ix, terms) {
+      var byShard = new Map();
+      terms.forEach(function (t) {
+        var n = fnv1a(t) % ix.manifest.shards;
+        if (!byShard.has(n)) byShard.set(n, []);
+        byShard.get(n).push(t);
+      });
+      var out = new Map();
+      return Promise.all(Array.from(byShard.keys()).map(function (n) {
+        return shard(n).then(function (data) {
+          byShard.get(n).forEach(function (t) { if (data[t]) out.set(t, data[t]); });
+        });
+      })).then(function () { return out; });
+    }
+
+    /** Completions of the last word while it is being typed: vocabulary terms it begins. */
+    function withCompletions(ix, query, q) {
+      if (!query.length || /\s$/.test(q)) return query;
+      var ws = ix.analyzer.words(ix.analyzer.normalize(q));
+      var last = ws.length ? ix.analyzer.term(ws[ws.length - 1]) : "";
+      if (last.length < 3) return query;
+      var found = [];
+      ix.vocab.df.forEach(function (df, t) {
+        if (t.length > last.length && t.lastIndexOf(last, 0) === 0) found.push([t, df]);
+      });
+      found.sort(function (a, b) { return b[1] - a[1]; });
+      var extra = found.slice(0, MAX_PREFIX).map(function (f) { return [f[0], PREFIX_WEIGHT]; });
+      return query.map(function (v) {
+        var clauses = v.clauses.slice();
+        var i = clauses.length - 1;
+        clauses[i] = clauses[i].concat(extra.filter(function (e) {
+          return !clauses[i].some(function (a) { return a[0] === e[0]; });
+        }));
+        return { weight: v.weight, clauses: clauses };
+      });
+    }
+
+    function titleKey(variant) {
+      var terms = [];
+      variant.clauses.forEach(function (c) {
+        if (terms[terms.length - 1] !== c[0][0]) terms.push(c[0][0]);
+      });
+      return "=" + terms.join(" ");
+    }
+
+    function termsOf(query) {
+      var terms = new Set();
+      query.forEach(function (v) {
+        terms.add(titleKey(v));
+        v.clauses.forEach(function (c) { c.forEach(function (a) { terms.add(a[0]); }); });
+      });
+      return terms;
+    }
+
+    /** Doc → score: best variant of (sum of clause scores) × share of clauses matched, squared. */
+    function score(query, postings) {
+      var best = new Map();
+      query.forEach(function (v) {
+        var total = new Map();
+        var matched = new Map();
+        v.clauses.forEach(function (clause) {
+          var clauseBest = new Map();
+          clause.forEach(function (alt) {
+            var list = postings.get(alt[0]) || [];
+            for (var i = 0; i < list.length; i += 2) {
+              var s = alt[1] * list[i + 1];
+              if (s > (clauseBest.get(list[i]) || 0)) clauseBest.set(list[i], s);
+            }
+          });
+          clauseBest.forEach(function (s, d) {
+            total.set(d, (total.get(d) || 0) + s);
+            matched.set(d, (matched.get(d) || 0) + 1);
+          });
+        });
+        var exact = postings.get(titleKey(v)) || [];
+        for (var i = 0; i < exact.length; i += 2) total.set(exact[i], (total.get(exact[i]) || 0) + exact[i + 1]);
+        var n = v.clauses.length;
+        total.forEach(function (s, d) {
+          var share = (matched.get(d) || 0) / n;
+          var final = v.weight * s * share * share;
+          if (final > (best.get(d) || 0)) best.set(d, final);
+        });
+      });
+      return Array.from(best.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
+    }
+
+    function matcher(ix, query) {
+      var wanted = new Set();
+      query.forEach(function (v) { v.clauses.forEach(function (c) { c.forEach(function (a) { wanted.add(a[0]); }); }); });
+      var cache = new Map();
+      return function (word) {
+        if (!cache.has(word)) {
+          var t = ix.analyzer.term(word);
+          var hit = wanted.has(t);
+          if (!hit && word.length >= 6) {
+            var parts = ix.analyzer.splitCompound(word, ix.vocab);
+            hit = !!parts && (wanted.has(parts[0]) || wanted.has(parts[1]));
+          }
+          cache.set(word, hit);
+        }
+        return cache.get(word);
+      };
+    }
+
+    /** Words of a text with their positions and whether they match the query. */
+    function marks(ix, text, isMatch) {
+      var out = [];
+      var re = /[\p{L}\p{N}]+/gu;
+      var m;
+      while ((m = re.exec(text)) !== null) {
+        out.push({ start: m.index, end: m.index + m[0].length, hit: isMatch(ix.analyzer.fold(m[0])) });
+      }
+      return out;
+    }
+
+    function countHits(ws) {
+      var n = 0;
+      for (var i = 0; i < ws.length; i++) if (ws[i].hit) n++;
+      return n;
+    }
+
+    function bestPassage(ix, record, isMatch) {
+      var best = null;
+      record.p.forEach(function (p, i) {
+        var headWords = marks(ix, p[1], isMatch);
+        var textWords = marks(ix, p[3], isMatch);
+        var s = 3 * countHits(headWords) + Math.min(countHits(textWords), 6) + (i === 0 ? 0.5 : 0);
+        if (!best || s > best.score) best = { score: s, passage: p, words: textWords, headHits: countHits(headWords) };
+      });
+      return best;
+    }
+
+    /** The window of the passage with the most matching words, as escaped HTML and plain text. */
+    function snippet(text, ws) {
+      var start = 0;
+      var bestHits = -1;
+      for (var i = 0; i < ws.length; i++) {
+        if (i > 0 && !ws[i].hit) continue;
+        var hits = 0;
+        for (var j = i; j < ws.length && ws[j].end - ws[i].start <= SNIPPET_CHARS; j++) if (ws[j].hit) hits++;
+        if (hits > bestHits) { bestHits = hits; start = i === 0 || ws[i].start < 40 ? 0 : ws[i].start; }
+      }
+      if (start > 0) {
+        var back = text.lastIndexOf(". ", start);
+        if (back >= 0 && start - back < 60) start = back + 2;
+      }
+      var end = Math.min(text.length, start + SNIPPET_CHARS);
+      if (end < text.length) {
+        var cut = text.lastIndexOf(" ", end);
+        if (cut > start + 40) end = cut;
+      }
+      var html = "";
+      var pos = start;
+      ws.forEach(function (w) {
+        if (!w.hit || w.start < start || w.end > end) return;
+        html += escapeHtml(text.slice(pos, w.start)) + "<mark>" + escapeHtml(text.slice(w.start, w.end)) + "</mark>";
+        pos = w.end;
+      });
+      html += escapeHtml(text.slice(pos, end));
+      var pre = start > 0 ? "… " : "";
+      var post = end < text.length ? " …" : "";
+      return { html: pre + html + post, text: pre + text.slice(start, end) + post };
+    }
+
+    function result(ix, record, s, isMatch) {
+      var best = bestPassage(ix, record, isMatch);
+      var out = { url: record.url, slug: record.slug, title: record.title, score: Math.round(s) / 100,
+        heading: "", headingUrl: "", snippet: "", text: "", answer: null };
+      if (!best) return out;
+      var p = best.passage;
+      var snip = snippet(p[3], best.words);
+      out.snippet = snip.html;
+      out.text = snip.text;
+      if (p[0] !== "i" && p[1]) {
+        out.heading = p[1];
+        out.headingUrl = p[2] ? record.url + "#" + encodeURIComponent(p[2]) : record.url;
+      }
+      if (p[0] === "f" && best.headHits > 0) out.answer = { question: p[1], text: p[3], url: out.headingUrl };
+      return out;
+    }
+
+    function search(q, options) {
+      options = options || {};
+      var limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(Number(options.limit) || 10)));
+      var text = typeof q === "string" ? q : String(q == null ? "" : q);
+      return load().then(function (ix) {
+        var query = ix.analyzer.analyseQuery(text, ix.vocab, ix.synonyms);
+        if (options.prefix) query = withCompletions(ix, query, text);
+        if (!query.length) return [];
+        return postingsFor(ix, termsOf(query)).then(function (postings) {
+          var ranked = score(query, postings).slice(0, limit);
+          var isMatch = matcher(ix, query);
+          return Promise.all(ranked.map(function (r) { return doc(r[0]); })).then(function (records) {
+            return records.map(function (record, i) { return result(ix, record, ranked[i][1], isMatch); });
+          });
+        });
+      });
+    }
+
+    return { search: search, load: load };
+  }
+
+  var api = { createEngine: createEngine, fnv1a: fnv1a, escapeHtml: escapeHtml };
+  if (typeof module !== "undefined" && module.exports) module.exports = api;
+  if (typeof document === "undefined") return;
+
+  var script = document.currentScript;
+  var indexUrl = script && script.getAttribute("data-index");
+  if (!indexUrl || !root.ordbogAnalyzer) return;
+  var engine = createEngine(indexUrl, function (url) {
+    return fetch(url).then(function (r) {
+      if (!r.ok) throw new Error("search index: " + r.status + " " + url);
+      return r.json();
+    });
+  }, root.ordbogAnalyzer);
+  root.ordbog = root.ordbog || {};
+  root.ordbog.search = engine.search;
+  root.ordbog.searchIndex = engine.load;
+})(typeof window !== "undefined" ? window : globalThis);
