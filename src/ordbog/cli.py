@@ -184,6 +184,11 @@ def serve(
     serve_static(cfg.output_dir, host, port)
 
 
+from ordbog.search.cli import register as _register_search  # noqa: E402
+
+_register_search(app)
+
+
 def version_callback(value: bool) -> None:
     if value:
         print(f"ordbog {__version__}")

@@ -1,0 +1,121 @@
+"""The search surface shared by `ordbog search`, `ordbog ask` and `GET /api/search`.
+
+`open_searcher(config)` loads the cached index (or builds and caches it); `search_json` and
+`ask_json` turn queries into plain JSON-able data. Queries are cut to MAX_QUERY_CHARS and limits
+clamped to 0…MAX_LIMIT, so any input gives a clean (possibly empty) result.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from ordbog.config import Config
+from ordbog.search import index as index_mod
+from ordbog.search.analyzer import MAX_QUERY_CHARS, fold
+from ordbog.search.ask import Answer, ask, best_passages, highlight_terms, is_question, matches
+from ordbog.search.engine import Hit, Searcher
+
+MAX_LIMIT = 50
+SNIPPET_CHARS = 180
+_WORD = re.compile(r"[^\W_]+")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
+
+
+def open_searcher(config: Config) -> Searcher:
+    """The site's index: from the cache when the content is unchanged, else built (and cached)."""
+    from ordbog import load
+
+    sources, _ = load.load_sources(config.content_dir)
+    key = index_mod.index_key(config, [(s.path, s.digest) for s in sources])
+    path = index_mod.cache_file(config, key)
+    cached = index_mod.load(path, key)
+    if cached is not None:
+        return Searcher(cached)
+    from ordbog.build import make_site
+
+    site, _ = make_site(config)
+    built = index_mod.build_index(config, site, index_mod.site_synonyms(config, site), key)
+    try:
+        index_mod.save(built, path)
+    except OSError:
+        pass  # a read-only cache only costs speed next time
+    return Searcher(built)
+
+
+def clamp(q: object, limit: object) -> tuple[str, int]:
+    text = q if isinstance(q, str) else ""
+    try:
+        n = int(limit)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        n = 10
+    return text[:MAX_QUERY_CHARS], max(0, min(MAX_LIMIT, n))
+
+
+def mark(text: str, hit: Hit) -> str:
+    """HTML-escaped text with the query's words wrapped in <mark> (escaping first, piece by piece)."""
+    terms = highlight_terms(hit)
+    out, pos = [], 0
+    for m in _WORD.finditer(text):
+        out.append(html.escape(text[pos : m.start()]))
+        word = html.escape(m.group(0))
+        out.append(f"<mark>{word}</mark>" if matches(fold(m.group(0)), terms) else word)
+        pos = m.end()
+    out.append(html.escape(text[pos:]))
+    return "".join(out)
+
+
+def snippet(text: str, hit: Hit) -> str:
+    """The sentence with most query words, cut to about SNIPPET_CHARS, escaped and marked."""
+    terms = highlight_terms(hit)
+    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+
+    def hits_in(s: str) -> int:
+        return sum(1 for w in _WORD.findall(s) if matches(fold(w), terms))
+
+    best = max(sentences, key=lambda s: (hits_in(s), -sentences.index(s)))
+    if len(best) > SNIPPET_CHARS:
+        cut = best[:SNIPPET_CHARS]
+        best = cut[: cut.rfind(" ")] + " …" if " " in cut else cut + "…"
+    return mark(best, hit)
+
+
+def answer_json(searcher: Searcher, answer: Answer) -> dict:
+    p = answer.passage
+    doc = searcher.index.docs[p.doc]
+    return {
+        "slug": doc.slug,
+        "title": doc.title,
+        "heading": p.heading,
+        "kind": p.kind,
+        "text": p.text,
+        "url": doc.url + (f"#{p.anchor}" if p.anchor else ""),
+    }
+
+
+def search_json(searcher: Searcher, q: object, limit: object = 10) -> list[dict]:
+    """[{slug, title, url, score, snippet, heading, answer}] for a query; never raises on odd input."""
+    text, n = clamp(q, limit)
+    hits = searcher.search(text, n)
+    passages = best_passages(searcher, text, hits)
+    question = is_question(text)
+    out = []
+    for hit in hits:
+        doc = searcher.index.docs[hit.doc]
+        best = passages.get(hit.doc)
+        out.append({
+            "slug": doc.slug,
+            "title": doc.title,
+            "url": doc.url,
+            "score": round(hit.score, 4),
+            "heading": best.passage.heading if best else "",
+            "snippet": snippet(best.passage.text if best else doc.description, hit),
+            "answer": answer_json(searcher, best) if best and question else None,
+        })
+    return out
+
+
+def ask_json(searcher: Searcher, q: object) -> dict | None:
+    text, _ = clamp(q, 1)
+    found = ask(searcher, text)
+    return answer_json(searcher, found) if found else None
