@@ -145,13 +145,27 @@
       return terms;
     }
 
-    /** Doc → score: best variant of (sum of clause scores) × share of clauses matched, squared. */
-    function score(query, postings) {
+    /** How much a clause says: the idf of its rarest alternative in the vocabulary. */
+    function clauseWeight(ix, clause) {
+      var n = ix.manifest.docs;
+      var best = 0;
+      clause.forEach(function (alt) {
+        var df = ix.vocab.df.get(alt[0]);
+        if (df !== undefined) best = Math.max(best, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
+      });
+      return best || Math.log(1 + n);
+    }
+
+    /** Doc → score: best variant of (sum of clause scores) × (idf share of clauses matched)². */
+    function score(ix, query, postings) {
       var best = new Map();
       query.forEach(function (v) {
         var total = new Map();
         var matched = new Map();
+        var all = 0;
         v.clauses.forEach(function (clause) {
+          var w = clauseWeight(ix, clause);
+          all += w;
           var clauseBest = new Map();
           clause.forEach(function (alt) {
             var list = postings.get(alt[0]) || [];
@@ -162,14 +176,13 @@
           });
           clauseBest.forEach(function (s, d) {
             total.set(d, (total.get(d) || 0) + s);
-            matched.set(d, (matched.get(d) || 0) + 1);
+            matched.set(d, (matched.get(d) || 0) + w);
           });
         });
         var exact = postings.get(titleKey(v)) || [];
         for (var i = 0; i < exact.length; i += 2) total.set(exact[i], (total.get(exact[i]) || 0) + exact[i + 1]);
-        var n = v.clauses.length;
         total.forEach(function (s, d) {
-          var share = (matched.get(d) || 0) / n;
+          var share = (matched.get(d) || 0) / all;
           var final = v.weight * s * share * share;
           if (final > (best.get(d) || 0)) best.set(d, final);
         });
@@ -281,7 +294,7 @@
         if (options.prefix) query = withCompletions(ix, query, text);
         if (!query.length) return [];
         return postingsFor(ix, termsOf(query)).then(function (postings) {
-          var ranked = score(query, postings).slice(0, limit);
+          var ranked = score(ix, query, postings).slice(0, limit);
           var isMatch = matcher(ix, query);
           return Promise.all(ranked.map(function (r) { return doc(r[0]); })).then(function (records) {
             return records.map(function (record, i) { return result(ix, record, ranked[i][1], isMatch); });
