@@ -188,6 +188,14 @@ from ordbog.search.cli import register as _register_search  # noqa: E402
 
 _register_search(app)
 
+from ordbog.check.cli import register as _register_check  # noqa: E402
+
+_register_check(app)
+
+from ordbog.imports.cli import register as _register_import  # noqa: E402
+
+_register_import(app)
+
 
 def version_callback(value: bool) -> None:
     if value:

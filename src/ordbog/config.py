@@ -76,7 +76,44 @@ class SearchConfig(_Section):
 
 
 class CheckConfig(_Section):
-    enabled: bool = Field(True, description="Reserved for `ordbog check` settings.")
+    """`ordbog check`: rule levels and thresholds (rules are listed in docs/checks.md)."""
+
+    levels: dict[str, str] = Field(
+        default_factory=dict,
+        description='Level per rule code or name: "error", "warning", "info" or "off", e.g. `{ readability = "error", SEO009 = "off" }`.',
+    )
+    ignore: list[str] = Field(default_factory=list, description="Rules (codes, names, families or code prefixes) never reported.")
+    lix_max: int = Field(55, ge=1, description="LIX at or above which an article (or one of its sections) is reported as hard to read.")
+    section_min_words: int = Field(80, ge=1, description="Sections shorter than this many words get no LIX of their own.")
+    sentence_max_words: int = Field(30, ge=5, description="Sentences longer than this many words are reported.")
+    review_months: int = Field(12, ge=1, description="Review interval: lastReviewed (else lastUpdated) older than this many months is due.")
+    meta_title_max_pixels: int = Field(580, ge=100, description="metaTitle width in pixels (Arial 20 px, as in desktop search results) that is shown in full; wider is reported.")
+    meta_title_max_chars: int = Field(70, ge=10, description="metaTitle length in characters that is always reported, whatever its width (≈ 60 characters is what most results show).")
+    description_min_chars: int = Field(70, ge=0, description="Shorter descriptions are reported.")
+    description_max_chars: int = Field(160, ge=20, description="Longer descriptions are reported.")
+    near_duplicate_threshold: float = Field(0.5, gt=0, le=1, description="Share of shared 5-word phrases (Jaccard) from which two articles are near-duplicates.")
+    own_hosts: list[str] = Field(default_factory=list, description="Other host names that are this site (an old domain); absolute links to them should be relative.")
+    external_paths: list[str] = Field(default_factory=list, description='Root-relative path prefixes served by other software on the same domain (e.g. `["/find/"]`): not broken links.')
+    markers: list[str] = Field(
+        default_factory=lambda: ["KORT:", "TODO", "FIXME", "xxx", "[indsæt"],
+        description="Leftover editing markers reported in text and frontmatter (matched as whole words, case-sensitive except `xxx`).",
+    )
+    after_faq: list[str] = Field(
+        default_factory=lambda: ["Kilder", "Reference", "Litteratur"],
+        description="H2 headings that may follow the FAQ section (sources, references), matched at the start of the heading.",
+    )
+
+    @field_validator("levels")
+    @classmethod
+    def _levels(cls, v: dict[str, str]) -> dict[str, str]:
+        from ordbog.check.registry import Level, rule  # the registry imports nothing from config
+
+        problems = [f"'{k}' er ikke en regel" for k in v if rule(k) is None]
+        problems += [f"'{k}' = '{lv}' skal være error, warning, info eller off"
+                     for k, lv in v.items() if lv not in {x.value for x in Level}]
+        if problems:
+            raise ValueError("; ".join(problems) + " (se docs/checks.md)")
+        return v
 
 
 class FileConfig(_Section):

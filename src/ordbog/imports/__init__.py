@@ -1,0 +1,1 @@
+"""`ordbog import`: articles from spreadsheet exports (CSV)."""
