@@ -172,16 +172,26 @@ def serve(
     out: OutOpt = None,
     config: ConfigOpt = None,
     port: Annotated[int, typer.Option("--port", "-p", envvar="PORT", help="Port (standard 8000, eller $PORT).")] = 8000,
-    host: Annotated[str, typer.Option("--host", help="Adresse at lytte på. Standard kun denne maskine.")] = "127.0.0.1",
+    host: Annotated[str, typer.Option("--host", help="Adresse at lytte på. Standard kun denne maskine (127.0.0.1).")] = "127.0.0.1",
+    open_browser: Annotated[bool, typer.Option("--open", help="Åbn forhåndsvisningen i browseren.")] = False,
 ) -> None:
-    """Byg sitet og vis det på http://127.0.0.1:8000."""
-    from ordbog.serve import serve_static
+    """Byg sitet, vis det på http://127.0.0.1:8000 og genopbyg det, der ændres, hver gang en fil gemmes."""
+    from ordbog.preview.session import ConfigSource, PreviewSession
+    from ordbog.serve import serve as serve_preview
 
     cfg = resolve_config(content, out, config)
-    code = run_build(cfg, keep_going=True, force=False)
-    if code == EXIT_USAGE or not cfg.output_dir.is_dir():
-        raise typer.Exit(code)
-    serve_static(cfg.output_dir, host, port)
+    if content is None and config is None:
+        content = default_content_dir()
+    session = PreviewSession(ConfigSource(content, out, config), cfg)
+    try:
+        first = session.start()
+    except BuildError as exc:
+        print_diagnostics(exc.diagnostics)
+        raise typer.Exit(EXIT_USAGE) from None
+    print_diagnostics(session.snapshot.diagnostics if session.snapshot else ())
+    err.print(f"Byggede {len(first.delta.written)} filer i {cfg.output_dir} på {first.seconds:.1f} s"
+              f" ({len(first.problems)} fejl).", markup=False)
+    raise typer.Exit(serve_preview(session, host, port, print_diagnostics, open_browser=open_browser))
 
 
 from ordbog.search.cli import register as _register_search  # noqa: E402

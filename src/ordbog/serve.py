@@ -1,39 +1,118 @@
-"""Serve a built site on the local machine (no directory listings, 404.html for misses)."""
+"""`ordbog serve`: build once, serve the output on 127.0.0.1, rebuild what changed on every save.
+
+The pieces live in `ordbog.preview`: `incremental` (what to rebuild), `output` (atomic per-file
+writes), `session` (state and errors), `watch` (watchfiles), `server` (Starlette app), `pages`
+(what is injected into HTML responses). This module wires them to uvicorn.
+"""
 
 from __future__ import annotations
 
-import functools
-import http.server
-from pathlib import Path
+import asyncio
+import contextlib
+import importlib
+import socket
+import sys
+import threading
+import webbrowser
+from collections.abc import AsyncIterator, Callable, Sequence
+from typing import Any
+
+import anyio
+import uvicorn
+
+from ordbog.diagnostics import Diagnostic
+from ordbog.preview.server import Broadcaster, create_app
+from ordbog.preview.session import PreviewSession, Update
+from ordbog.preview.watch import watch_and_rebuild
+
+Report = Callable[[Sequence[Diagnostic]], None]
 
 
-class _Handler(http.server.SimpleHTTPRequestHandler):
-    def list_directory(self, path):  # noqa: D102 - never list folders
-        self.send_error(404)
+def bind(host: str, port: int) -> socket.socket:
+    """A listening socket (raises OSError when the port is taken), IPv6 when the host says so."""
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host.strip("[]"), port))
+        sock.listen(128)
+    except OSError:
+        sock.close()
+        raise
+    sock.set_inheritable(True)
+    return sock
+
+
+def search_function() -> Callable[..., Any] | None:
+    """The search colleague's `ordbog.search.api.search`, if that module exists."""
+    try:
+        module = importlib.import_module("ordbog.search.api")
+    except ImportError:
         return None
-
-    def send_error(self, code, message=None, explain=None):  # noqa: D102
-        page = Path(self.directory) / "404.html"
-        if code == 404 and page.is_file():
-            body = page.read_bytes()
-            self.send_response(404)
-            self.send_header("Content-Type", "text/html; charset=utf-8")
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(body)
-            return
-        super().send_error(code, message, explain)
-
-    def log_message(self, format, *args):  # noqa: A002 - quiet by default
-        pass
+    return getattr(module, "search", None)
 
 
-def serve_static(root: Path, host: str, port: int) -> None:
-    handler = functools.partial(_Handler, directory=str(root))
-    with http.server.ThreadingHTTPServer((host, port), handler) as server:
-        print(f"Serverer {root} på http://{host}:{port}/ (stop med Ctrl+C)", flush=True)
+def describe(update: Update) -> str:
+    changed = len(update.delta.written) + len(update.delta.deleted)
+    ms = update.seconds * 1000
+    return (f"Opdaterede {changed} filer ({update.delta.rendered_articles} artikler genopbygget) på {ms:.0f} ms"
+            + (f"; {len(update.problems)} fejl" if update.problems else ""))
+
+
+def _report_crash(task: asyncio.Task[None]) -> None:
+    """The watcher must never die silently: say so (the server keeps serving the last output)."""
+    if not task.cancelled() and task.exception() is not None:
+        exc = task.exception()
+        print(f"error SRV002: filovervågningen stoppede: {type(exc).__name__}: {exc}\n"
+              "    tip: genstart ordbog serve", file=sys.stderr, flush=True)
+
+
+def make_app(session: PreviewSession, report: Report, watch: bool = True, step_ms: int = 30,
+             on_ready: Callable[[], None] | None = None) -> Any:
+    """The Starlette app with the watcher running for the app's lifetime."""
+    broadcaster = Broadcaster()
+
+    def announce(update: Update) -> None:
+        broadcaster.publish(update.version)
+        print(describe(update), file=sys.stderr, flush=True)
+        if update.problems:
+            report(update.problems)
+
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        stopped = anyio.Event()
+        task = asyncio.create_task(watch_and_rebuild(session, announce, step_ms, stopped)) if watch else None
+        if task:
+            task.add_done_callback(_report_crash)
+        if on_ready:
+            threading.Thread(target=on_ready, daemon=True).start()
         try:
-            server.serve_forever()
-        except KeyboardInterrupt:
-            pass
+            yield
+        finally:
+            stopped.set()
+            if task:
+                task.cancel()
+                await asyncio.gather(task, return_exceptions=True)
+
+    app = create_app(session, broadcaster, lifespan=lifespan, search=search_function())
+    app.state.broadcaster = broadcaster
+    return app
+
+
+def serve(session: PreviewSession, host: str, port: int, report: Report, open_browser: bool = False) -> int:
+    """Serve until Ctrl+C; 2 when the address cannot be used."""
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        print(f"error SRV001: kan ikke lytte på {host}:{port}: {exc.strerror}\n"
+              f"    tip: vælg en anden port med --port, fx --port {port + 1}", file=sys.stderr)
+        return 2
+    shown = f"[{host}]" if ":" in host else host
+    url = f"http://{shown}:{sock.getsockname()[1]}/"
+    app = make_app(session, report, on_ready=(lambda: webbrowser.open(url)) if open_browser else None)
+    print(f"Forhåndsvisning på {url} – holder øje med {session.config.content_dir} (stop med Ctrl+C)",
+          file=sys.stderr, flush=True)
+    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
+    with contextlib.suppress(KeyboardInterrupt):
+        uvicorn.Server(config).run(sockets=[sock])
+    return 0
