@@ -154,6 +154,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text)[: MAX_QUERY_CHARS * 2].lower()[:MAX_QUERY_CHARS]
 
 
+@lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower-case ASCII-ish spelling: æ→ae, ø→oe, å→aa, other diacritics dropped."""
     word = "".join(FOLD_MAP.get(ch, ch) for ch in word.lower())

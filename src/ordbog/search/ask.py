@@ -13,8 +13,7 @@ import re
 from dataclasses import dataclass
 
 from ordbog.search.analyzer import stopwords, term, words
-from ordbog.search.engine import Hit, Searcher
-from ordbog.search.index import content_terms
+from ordbog.search.engine import Hit, Searcher, question_key
 from ordbog.search.passages import Passage
 
 K1, B = 1.2, 0.5
@@ -39,43 +38,43 @@ def is_question(q: str) -> bool:
     return len(ws) >= 2 and (q.strip().endswith("?") or ws[0] in QUESTION_WORDS)
 
 
-def passage_score(searcher: Searcher, pid: int, hit: Hit) -> float:
+def passage_scores(searcher: Searcher, hit: Hit) -> dict[int, float]:
+    """Passage number → BM25 score for the hit's variant, over the hit's article's passages."""
     index = searcher.index
+    pids = searcher.doc_passages.get(hit.doc, range(0))
     n = max(1, len(index.passages))
-    avg = sum(index.passage_lengths) / n if index.passage_lengths else 1.0
-    norm = 1 - B + B * index.passage_lengths[pid] / max(avg, 1.0)
-    score = 0.0
+    avg = max(1.0, sum(index.passage_lengths) / n)
+    scores = dict.fromkeys(pids, 0.0)
     for clause in hit.variant.clauses:
-        best = 0.0
+        best = dict.fromkeys(pids, 0.0)
         for t, w in clause:
             row = index.passage_terms.get(t)
-            if not row or pid not in row:
+            if not row:
                 continue
             idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-            tf = row[pid] / norm
-            best = max(best, w * idf * tf * (K1 + 1) / (K1 + tf))
-        score += best
-    return score
-
-
-def _same_question(p: Passage, query_terms: tuple[str, ...]) -> bool:
-    return p.kind == "faq" and bool(query_terms) and content_terms(p.heading) == query_terms
+            for pid in pids:
+                raw = row.get(pid)
+                if raw:
+                    tf = raw / (1 - B + B * index.passage_lengths[pid] / avg)
+                    best[pid] = max(best[pid], w * idf * tf * (K1 + 1) / (K1 + tf))
+        for pid, v in best.items():
+            scores[pid] += v
+    return scores
 
 
 def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answer]:
-    """Doc → its best passage for the query (for the first CANDIDATE_DOCS hits... or all given)."""
+    """Doc → its best passage for the query, for each of the given hits."""
     if not hits:
         return {}
-    query_terms = content_terms(q)
+    key = question_key(q)
     top = hits[0].score or 1.0
     out: dict[int, Answer] = {}
     for hit in hits:
-        for pid in searcher.doc_passages.get(hit.doc, ()):
+        for pid, score in passage_scores(searcher, hit).items():
             p = searcher.index.passages[pid]
-            score = passage_score(searcher, pid, hit) + DOC_PRIOR * hit.score / top
-            score += FAQ_PRIOR if p.kind == "faq" else 0.0
-            if _same_question(p, query_terms):
-                score += EXACT_QUESTION_BONUS
+            score += DOC_PRIOR * hit.score / top
+            if p.kind == "faq":
+                score += FAQ_PRIOR + (EXACT_QUESTION_BONUS if key and searcher.question_keys.get(pid) == key else 0.0)
             if hit.doc not in out or score > out[hit.doc].score:
                 out[hit.doc] = Answer(p, score)
     return out

@@ -3,20 +3,23 @@
 Each query variant scores a document as the sum over its clauses of the best alternative's
 BM25F impact (times the alternative's weight), scaled by how much of the query's information
 (idf of each clause) the document covers, plus a bonus for titles and aliases the query spells
-out. A document's score is its best variant's score times the variant's weight.
+out, and one for an FAQ question the query repeats. A document's score is its best variant's
+score times the variant's weight.
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 from dataclasses import dataclass
 from functools import cached_property
 
-from ordbog.search.index import SearchIndex
+from ordbog.search.index import SearchIndex, content_terms
 from ordbog.search.query import Query, Variant, Vocabulary, analyse_query
 
 COVERAGE_POWER = 2.0  # how hard a document is punished for missing part of the query
 TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
+QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,8 +29,13 @@ class Hit:
     variant: Variant
 
 
+def question_key(text: str) -> str:
+    """Order-free key of a question's content terms ("Hvad er X?" and "X, hvad er det" match)."""
+    return " ".join(sorted(set(content_terms(text))))
+
+
 class Searcher:
-    """A loaded index plus what querying it needs (vocabulary, per-doc passages)."""
+    """A loaded index plus lookups built once: title terms, FAQ question keys, passages per doc."""
 
     def __init__(self, index: SearchIndex) -> None:
         self.index = index
@@ -35,10 +43,32 @@ class Searcher:
         self.n_docs = max(1, len(index.docs))
 
     @cached_property
-    def doc_passages(self) -> dict[int, list[int]]:
-        out: dict[int, list[int]] = {}
+    def doc_passages(self) -> dict[int, range]:
+        spans: dict[int, list[int]] = {}
         for i, p in enumerate(self.index.passages):
-            out.setdefault(p.doc, []).append(i)
+            spans.setdefault(p.doc, [i, i])[1] = i
+        return {doc: range(a, b + 1) for doc, (a, b) in spans.items()}
+
+    @cached_property
+    def title_docs(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for n, d in enumerate(self.index.docs):
+            for names in (d.title_terms, *d.alias_terms):
+                for t in names:
+                    out.setdefault(t, set()).add(n)
+        return out
+
+    @cached_property
+    def question_keys(self) -> dict[int, str]:
+        """Passage number → question key, for FAQ passages."""
+        return {i: question_key(p.heading) for i, p in enumerate(self.index.passages) if p.kind == "faq"}
+
+    @cached_property
+    def question_docs(self) -> dict[str, set[int]]:
+        out: dict[str, set[int]] = {}
+        for i, key in self.question_keys.items():
+            if key:
+                out.setdefault(key, set()).add(self.index.passages[i].doc)
         return out
 
     def analyse(self, q: str) -> Query:
@@ -50,13 +80,14 @@ class Searcher:
 
     def search(self, q: str, limit: int = 10) -> list[Hit]:
         best: dict[int, Hit] = {}
+        asked = self.question_docs.get(question_key(q), set()) if len(q) > 8 else set()
         for variant in self.analyse(q):
             for doc, score in self.score_variant(variant).items():
-                score *= variant.weight
+                score = score * variant.weight + (QUESTION_BONUS if doc in asked else 0.0)
                 if doc not in best or score > best[doc].score:
                     best[doc] = Hit(doc, score, variant)
-        ranked = sorted(best.values(), key=lambda h: (-h.score, self.index.docs[h.doc].slug))
-        return ranked[: max(0, limit)]
+        docs = self.index.docs
+        return heapq.nsmallest(max(0, limit), best.values(), key=lambda h: (-h.score, docs[h.doc].slug))
 
     def score_variant(self, variant: Variant) -> dict[int, float]:
         impacts = self.index.impacts
@@ -73,12 +104,14 @@ class Searcher:
                 total[doc] = total.get(doc, 0.0) + s
                 covered[doc] = covered.get(doc, 0.0) + clause_weight
         all_weight = sum(weights) or 1.0
-        return {
-            doc: s * (covered[doc] / all_weight) ** COVERAGE_POWER + self.title_bonus(doc, variant)
-            for doc, s in total.items()
-        }
+        scores = {doc: s * (covered[doc] / all_weight) ** COVERAGE_POWER for doc, s in total.items()}
+        terms = {t for clause in variant.clauses for t, _ in clause}
+        for doc in set().union(*(self.title_docs.get(t, ()) for t in terms)):
+            if doc in scores:
+                scores[doc] += self.title_bonus(doc, variant, terms)
+        return scores
 
-    def title_bonus(self, doc: int, variant: Variant) -> float:
+    def title_bonus(self, doc: int, variant: Variant, terms: set[str]) -> float:
         """TITLE_BONUS × (share of the title's terms in the query) × (share of the query in the title)."""
         d = self.index.docs[doc]
         best = 0.0
@@ -86,6 +119,6 @@ class Searcher:
             if not names:
                 continue
             hit_clauses = sum(1 for clause in variant.clauses if any(t in names for t, _ in clause))
-            hit_names = sum(1 for name in names if any(name == t for clause in variant.clauses for t, _ in clause))
+            hit_names = sum(1 for name in names if name in terms)
             best = max(best, (hit_names / len(names)) * (hit_clauses / max(1, len(variant.clauses))))
         return TITLE_BONUS * best

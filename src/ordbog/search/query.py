@@ -66,24 +66,24 @@ class Vocabulary:
         """
         found = []
         stop = stopwords()
-        for n in range(len(t) - max_distance, len(t) + max_distance + 1):
-            for cand in self._by_length.get(n, ()):
-                if len(cand) < MIN_PART or cand in stop:
-                    continue
-                d = osa_distance(t, cand, max_distance)
-                if d <= max_distance:
+        for n in range(max(MIN_PART, len(t) - max_distance), len(t) + max_distance + 1):
+            for cand, d in _within(t, self._by_length.get(n, ()), max_distance):
+                if cand not in stop:
                     found.append((d, cand))
         return found
 
 
-try:  # C speed where available; the pure function below is the reference (and the JS port)
+try:  # C speed where available; osa_reference below is the definition (and what JS ports)
+    from rapidfuzz import process as _process
     from rapidfuzz.distance import OSA as _OSA
 
-    def osa_distance(a: str, b: str, limit: int) -> int:
-        return _OSA.distance(a, b, score_cutoff=limit)
+    def _within(t: str, candidates: list[str], limit: int) -> list[tuple[str, int]]:
+        found = _process.extract(t, candidates, scorer=_OSA.distance, score_cutoff=limit, limit=None)
+        return [(cand, int(d)) for cand, d, _ in found]
 except ImportError:  # pragma: no cover
-    def osa_distance(a: str, b: str, limit: int) -> int:
-        return osa_reference(a, b)
+    def _within(t: str, candidates: list[str], limit: int) -> list[tuple[str, int]]:
+        pairs = ((cand, osa_reference(t, cand)) for cand in candidates)
+        return [(cand, d) for cand, d in pairs if d <= limit]
 
 
 def osa_reference(a: str, b: str) -> int:

@@ -1,8 +1,9 @@
-"""Static search index: Site → the files the in-browser search (static/search.js) fetches.
+"""Static search index: the CLI's search index → the files the in-browser search fetches.
 
-The browser runs the same query analysis as `ordbog search` (a JavaScript port of
-`search/analyzer.py`, checked against the shared case table), so this module ships the
-analyzer's tables and the site vocabulary, and precomputes every (term, article) score.
+The browser ranks exactly as `ordbog search` does: this module exports the very index the CLI
+builds (`search.index.build_index`: vocabulary, synonyms, BM25F impacts, title terms), and
+static/search-analyzer.js + search.js port the query analysis and `search.engine`'s scoring
+(the analyzer port is checked against the shared case table in a real browser).
 
 Layout under `urls.search_index_url(config, "")` (JSON; fetched with `?v=<version>`, so a
 rebuild never mixes old and new files in a browser cache):
@@ -10,13 +11,11 @@ rebuild never mixes old and new files in a browser cache):
   manifest.json   version, analyzer tables, site synonyms, article count, shard count
   vocab.json      the sorted vocabulary, front-coded, with document frequencies: typo tolerance
                   and compound splitting look words up in all of it (it grows sub-linearly)
-  p/<n>.json      postings shard n = fnv1a(term) % shards: {term: [doc, score, doc, score, …]}
-                  best score first, at most MAX_POSTINGS per term (a first query reads a few
-                  shards of bounded size, whatever the size of the site)
-  d/<doc>.json    one article for display: slug, url, title, passages (heading, anchor, text)
-
-Scores are BM25F-style: title and aliases weigh most, then headings and FAQ questions, then
-body text; exact title/alias matches get an extra term ("=" + the title's terms).
+  p/<n>.json      postings shard n = fnv1a(term) % shards: {"t": {term: [doc, score, …]},
+                  "n": {title term: [doc, list, count, length, …]}, "df": {term: df}}; scores are
+                  integers (× SCORE_SCALE), best first, at most MAX_POSTINGS per term, so a first
+                  query reads a few shards of bounded size whatever the size of the site
+  d/<doc>.json    one article for display: slug, url, title, passages [kind, heading, anchor, text]
 """
 
 from __future__ import annotations
@@ -24,109 +23,19 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+from collections import Counter
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
 
 from ordbog import urls
 from ordbog.config import Config
-from ordbog.model import Article, Site
+from ordbog.model import Site
 from ordbog.search import analyzer
+from ordbog.search import index as search_index
 
-INDEX_FORMAT = 1
-FIELD_WEIGHTS = {"title": 10.0, "aliases": 8.0, "headings": 3.0, "questions": 3.0, "body": 1.0}
-FIELD_B = {"title": 0.3, "aliases": 0.3, "headings": 0.5, "questions": 0.5, "body": 0.75}
-K1 = 1.2
-EXACT_TITLE_SCORE = 6.0  # added to the "=" term of a title or alias the query spells out
-SCORE_SCALE = 100  # scores are stored as integers (score × SCORE_SCALE)
-MAX_POSTINGS = 256
+INDEX_FORMAT = 2
+SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
+MAX_POSTINGS = 1000  # per term, best first: no cut at hundreds of articles, bounded at 100,000
 SHARD_BYTES = 6_000  # target size of a postings shard
-
-
-@dataclass(frozen=True, slots=True)
-class Passage:
-    """A piece of an article a result can point at: the intro, a section or an FAQ answer."""
-
-    kind: str  # "i" intro, "s" section, "f" FAQ item
-    heading: str
-    anchor: str
-    text: str
-
-
-def passages(article: Article) -> tuple[Passage, ...]:
-    faq_id = article.faq_heading.id if article.faq_heading else None
-    out = [
-        Passage("s" if s.heading else "i", s.heading, s.id, s.text)
-        for s in article.sections
-        if s.id != faq_id or not faq_id
-    ]
-    out += [Passage("f", f.question, f.id, f.answer) for f in article.faq]
-    return tuple(out)
-
-
-def article_fields(article: Article) -> dict[str, str]:
-    """The text of each weighted field of an article (joined with newlines)."""
-    faq_questions = {f.question for f in article.faq}
-    faq_heading = article.faq_heading.text if article.faq_heading else None
-    headings = [h.text for h in article.headings if h.text not in faq_questions and h.text != faq_heading]
-    body = [p.text for p in passages(article)]
-    return {
-        "title": article.title,
-        "aliases": "\n".join(article.aliases),
-        "headings": "\n".join([article.meta_title, *headings]),
-        "questions": "\n".join(f.question for f in article.faq),
-        "body": "\n".join([article.description, *body]),
-    }
-
-
-def site_vocabulary(site: Site) -> dict[str, int]:
-    """Term → number of articles using it: what compound splitting and typo tolerance consult."""
-    return analyzer.vocabulary_from_texts("\n".join(article_fields(a).values()) for a in site.articles)
-
-
-def title_key(text: str) -> str:
-    """The exact-match term of a title or alias: "=" + its terms without stopwords."""
-    stop = analyzer.stopwords()
-    terms = [analyzer.term(w) for w in analyzer.words(text) if w not in stop]
-    return "=" + " ".join(terms) if terms else ""
-
-
-def field_frequencies(
-    fields: Mapping[str, str], vocab: Mapping[str, int], cache: dict[str, list[str]]
-) -> dict[str, tuple[dict[str, float], int]]:
-    """Field → (term → weighted frequency, field length in words)."""
-    out = {}
-    for name, text in fields.items():
-        tf: dict[str, float] = {}
-        terms = analyzer.document_terms(text, vocab, cache)
-        for term, weight in terms:
-            tf[term] = tf.get(term, 0.0) + weight
-        out[name] = (tf, sum(1 for _, w in terms if w == 1.0))
-    return out
-
-
-def bm25f_scores(site: Site, vocab: Mapping[str, int]) -> dict[str, dict[int, float]]:
-    """Term → {article number → score} over all fields."""
-    cache: dict[str, list[str]] = {}
-    per_doc = [field_frequencies(article_fields(a), vocab, cache) for a in site.articles]
-    n = max(1, len(per_doc))
-    avg = {f: max(1.0, sum(d[f][1] for d in per_doc) / n) for f in FIELD_WEIGHTS}
-    pseudo: dict[str, dict[int, float]] = {}
-    for doc, fields in enumerate(per_doc):
-        for name, (tf, length) in fields.items():
-            norm = 1 - FIELD_B[name] + FIELD_B[name] * length / avg[name]
-            for term, freq in tf.items():
-                row = pseudo.setdefault(term, {})
-                row[doc] = row.get(doc, 0.0) + FIELD_WEIGHTS[name] * freq / norm
-    scores = {}
-    for term, row in pseudo.items():
-        idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-        scores[term] = {doc: idf * tf * (K1 + 1) / (K1 + tf) for doc, tf in row.items()}
-    for doc, article in enumerate(site.articles):
-        for text in (article.title, *article.aliases):
-            key = title_key(text)
-            if key:
-                scores.setdefault(key, {})[doc] = EXACT_TITLE_SCORE
-    return scores
 
 
 def fnv1a(term: str) -> int:
@@ -139,24 +48,39 @@ def fnv1a(term: str) -> int:
     return h
 
 
-def postings(scores: Mapping[str, Mapping[int, float]]) -> dict[str, list[int]]:
+def postings(impacts: Mapping[str, Mapping[int, float]]) -> dict[str, list[int]]:
     """Term → flat [doc, score, …], best first, cut at MAX_POSTINGS."""
     out = {}
-    for term, row in scores.items():
+    for term, row in impacts.items():
         best = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:MAX_POSTINGS]
         out[term] = [x for doc, score in best for x in (doc, max(1, round(score * SCORE_SCALE)))]
     return out
 
 
-def shard_count(posting_lists: Mapping[str, list[int]]) -> int:
-    size = sum(len(t) + 4 + 5 * len(p) for t, p in posting_lists.items())
-    return max(1, math.ceil(size / SHARD_BYTES))
+def title_postings(docs: tuple[search_index.Doc, ...]) -> dict[str, list[int]]:
+    """Title/alias term → flat [doc, list number, occurrences, list length, …] (for the title bonus)."""
+    out: dict[str, list[int]] = {}
+    for n, doc in enumerate(docs):
+        for j, names in enumerate((doc.title_terms, *doc.alias_terms)):
+            for name, count in sorted(Counter(names).items()):
+                out.setdefault(name, []).extend((n, j, count, len(names)))
+    return out
 
 
-def shards(posting_lists: Mapping[str, list[int]], count: int) -> list[dict[str, list[int]]]:
-    out: list[dict[str, list[int]]] = [{} for _ in range(count)]
+def shards(
+    posting_lists: Mapping[str, list[int]], titles: Mapping[str, list[int]], extra_df: Mapping[str, int]
+) -> list[dict[str, dict]]:
+    """Postings, title postings and the df of terms outside the vocabulary, split into shards."""
+    size = sum(len(t) + 4 + 6 * len(p) for t, p in posting_lists.items())
+    count = max(1, math.ceil(size / SHARD_BYTES))
+    out: list[dict[str, dict]] = [{"t": {}, "n": {}, "df": {}} for _ in range(count)]
     for term in sorted(posting_lists):
-        out[fnv1a(term) % count][term] = posting_lists[term]
+        shard = out[fnv1a(term) % count]
+        shard["t"][term] = posting_lists[term]
+        if term in extra_df:  # the engine's idf falls back to the number of articles using it
+            shard["df"][term] = extra_df[term]
+    for term in sorted(titles):
+        out[fnv1a(term) % count]["n"][term] = titles[term]
     return out
 
 
@@ -172,20 +96,14 @@ def front_coded(terms: list[str]) -> str:
     return "\n".join(lines)
 
 
-def doc_record(config: Config, article: Article) -> dict:
-    return {
-        "slug": article.slug,
-        "url": urls.article_url(config, article.slug),
-        "title": article.title,
-        "aliases": list(article.aliases),
-        "p": [[p.kind, p.heading, p.anchor, p.text] for p in passages(article)],
-    }
-
-
-def site_synonyms(config: Config) -> dict[str, tuple[str, ...]]:
-    """The curated synonym table plus the site's own (`[search] synonyms`, when configured)."""
-    extra = getattr(config.file.search, "synonyms", None) or {}
-    return analyzer.merge_synonyms(analyzer.builtin_synonyms(), extra)
+def doc_records(ix: search_index.SearchIndex) -> list[dict]:
+    passages: dict[int, list[list[str]]] = {}
+    for p in ix.passages:
+        passages.setdefault(p.doc, []).append([p.kind, p.heading, p.anchor, p.text])
+    return [
+        {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description, "p": passages.get(n, [])}
+        for n, d in enumerate(ix.docs)
+    ]
 
 
 def _dump(data: object) -> bytes:
@@ -194,23 +112,24 @@ def _dump(data: object) -> bytes:
 
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
-    vocab = site_vocabulary(site)
-    posting_lists = postings(bm25f_scores(site, vocab))
-    count = shard_count(posting_lists)
+    ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
+    extra_df = {t: len(row) for t, row in ix.impacts.items() if t not in ix.vocab}
+    parts = shards(postings(ix.impacts), title_postings(ix.docs), extra_df)
+    vocab = sorted(ix.vocab.items())
     digest = hashlib.sha256()
-    files: list[tuple[str, bytes]] = [("vocab.json", _dump({"terms": front_coded(list(vocab)), "df": list(vocab.values())}))]
-    files += [(f"p/{n}.json", _dump(shard)) for n, shard in enumerate(shards(posting_lists, count))]
-    files += [(f"d/{n}.json", _dump(doc_record(config, a))) for n, a in enumerate(site.articles)]
+    files: list[tuple[str, bytes]] = [("vocab.json", _dump({"terms": front_coded([t for t, _ in vocab]), "df": [df for _, df in vocab]}))]
+    files += [(f"p/{n}.json", _dump(shard)) for n, shard in enumerate(parts)]
+    files += [(f"d/{n}.json", _dump(record)) for n, record in enumerate(doc_records(ix))]
     for name, data in files:
         digest.update(name.encode() + b"\0" + data)
         yield name, data
     tables = analyzer.export_tables()
-    tables["synonyms"] = {k: list(v) for k, v in site_synonyms(config).items()}
+    tables["synonyms"] = {k: list(v) for k, v in ix.synonyms.items()}
     manifest = {
         "format": INDEX_FORMAT,
         "version": digest.hexdigest()[:16],
-        "docs": len(site.articles),
-        "shards": count,
+        "docs": len(ix.docs),
+        "shards": len(parts),
         "scale": SCORE_SCALE,
         "tables": tables,
     }
