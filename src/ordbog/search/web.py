@@ -12,7 +12,8 @@ rebuild never mixes old and new files in a browser cache):
   vocab.json      the sorted vocabulary, front-coded, with document frequencies: typo tolerance
                   and compound splitting look words up in all of it (it grows sub-linearly)
   p/<n>.json      postings shard n = fnv1a(term) % shards: {"t": {term: [doc, score, …]},
-                  "n": {title term: [doc, list, count, length, …]}, "df": {term: df}}; scores are
+                  "n": {title term: [doc, list, count, length, …]}, "q": {FAQ question key: [doc, …]},
+                  "df": {term: df}}; scores are
                   integers (× SCORE_SCALE), best first, at most MAX_POSTINGS per term, so a first
                   query reads a few shards of bounded size whatever the size of the site
   d/<doc>.json    one article for display: slug, url, title, passages [kind, heading, anchor, text]
@@ -31,6 +32,7 @@ from ordbog.config import Config
 from ordbog.model import Site
 from ordbog.search import analyzer
 from ordbog.search import index as search_index
+from ordbog.search.engine import question_key
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
@@ -67,13 +69,27 @@ def title_postings(docs: tuple[search_index.Doc, ...]) -> dict[str, list[int]]:
     return out
 
 
+def question_postings(ix: search_index.SearchIndex) -> dict[str, list[int]]:
+    """FAQ question key (engine.question_key) → the articles asking it (for the question bonus)."""
+    out: dict[str, set[int]] = {}
+    for p in ix.passages:
+        key = question_key(p.heading) if p.kind == "faq" else ""
+        if key:
+            out.setdefault(key, set()).add(p.doc)
+    return {key: sorted(docs) for key, docs in out.items()}
+
+
 def shards(
-    posting_lists: Mapping[str, list[int]], titles: Mapping[str, list[int]], extra_df: Mapping[str, int]
+    posting_lists: Mapping[str, list[int]],
+    titles: Mapping[str, list[int]],
+    questions: Mapping[str, list[int]],
+    extra_df: Mapping[str, int],
 ) -> list[dict[str, dict]]:
-    """Postings, title postings and the df of terms outside the vocabulary, split into shards."""
+    """Postings, title postings, question keys ("?" + key picks the shard) and the df of terms
+    outside the vocabulary, split into shards."""
     size = sum(len(t) + 4 + 6 * len(p) for t, p in posting_lists.items())
     count = max(1, math.ceil(size / SHARD_BYTES))
-    out: list[dict[str, dict]] = [{"t": {}, "n": {}, "df": {}} for _ in range(count)]
+    out: list[dict[str, dict]] = [{"t": {}, "n": {}, "q": {}, "df": {}} for _ in range(count)]
     for term in sorted(posting_lists):
         shard = out[fnv1a(term) % count]
         shard["t"][term] = posting_lists[term]
@@ -81,6 +97,8 @@ def shards(
             shard["df"][term] = extra_df[term]
     for term in sorted(titles):
         out[fnv1a(term) % count]["n"][term] = titles[term]
+    for key in sorted(questions):
+        out[fnv1a("?" + key) % count]["q"][key] = questions[key]
     return out
 
 
@@ -114,7 +132,7 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
     ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
     extra_df = {t: len(row) for t, row in ix.impacts.items() if t not in ix.vocab}
-    parts = shards(postings(ix.impacts), title_postings(ix.docs), extra_df)
+    parts = shards(postings(ix.impacts), title_postings(ix.docs), question_postings(ix), extra_df)
     vocab = sorted(ix.vocab.items())
     digest = hashlib.sha256()
     files: list[tuple[str, bytes]] = [("vocab.json", _dump({"terms": front_coded([t for t, _ in vocab]), "df": [df for _, df in vocab]}))]

@@ -13,6 +13,9 @@
   var PREFIX_WEIGHT = 0.6; // completions of the word being typed (as-you-type only)
   var MAX_PREFIX = 6;
   var SNIPPET_CHARS = 170;
+  var COVERAGE_POWER = 2.0; // as search/engine.py
+  var TITLE_BONUS = 6.0; // as search/engine.py
+  var QUESTION_BONUS = 10.0; // as search/engine.py
 
   function fnv1a(text) {
     var h = 0x811c9dc5;
@@ -91,19 +94,37 @@
       return docs.get(n);
     }
 
-    function postingsFor(ix, terms) {
+    /** Postings ("t"), title postings ("n"), extra dfs and the articles asking `asked` ("q"). */
+    function postingsFor(ix, terms, asked) {
       var byShard = new Map();
-      terms.forEach(function (t) {
-        var n = fnv1a(t) % ix.manifest.shards;
+      function want(n, t) {
         if (!byShard.has(n)) byShard.set(n, []);
         byShard.get(n).push(t);
-      });
-      var out = new Map();
+      }
+      terms.forEach(function (t) { want(fnv1a(t) % ix.manifest.shards, t); });
+      if (asked) want(fnv1a("?" + asked) % ix.manifest.shards, null);
+      var out = { impacts: new Map(), titles: new Map(), df: new Map(), asked: new Set() };
       return Promise.all(Array.from(byShard.keys()).map(function (n) {
         return shard(n).then(function (data) {
-          byShard.get(n).forEach(function (t) { if (data[t]) out.set(t, data[t]); });
+          byShard.get(n).forEach(function (t) {
+            if (t === null) {
+              (data.q[asked] || []).forEach(function (d) { out.asked.add(d); });
+            } else {
+              if (data.t[t]) out.impacts.set(t, data.t[t]);
+              if (data.n[t]) out.titles.set(t, data.n[t]);
+              if (data.df[t]) out.df.set(t, data.df[t]);
+            }
+          });
         });
       })).then(function () { return out; });
+    }
+
+    /** engine.question_key: the sorted, distinct content terms of a question ("" if short). */
+    function questionKey(an, q) {
+      if (Array.from(q).length <= 8) return "";
+      var terms = new Set();
+      an.words(q).forEach(function (w) { if (!an.isStopword(w)) terms.add(an.term(w)); });
+      return Array.from(terms).sort().join(" ");
     }
 
     /** Completions of the last word while it is being typed: vocabulary terms it begins. */
@@ -128,63 +149,86 @@
       });
     }
 
-    function titleKey(variant) {
-      var terms = [];
-      variant.clauses.forEach(function (c) {
-        if (terms[terms.length - 1] !== c[0][0]) terms.push(c[0][0]);
-      });
-      return "=" + terms.join(" ");
-    }
-
     function termsOf(query) {
       var terms = new Set();
       query.forEach(function (v) {
-        terms.add(titleKey(v));
         v.clauses.forEach(function (c) { c.forEach(function (a) { terms.add(a[0]); }); });
       });
       return terms;
     }
 
-    /** How much a clause says: the idf of its rarest alternative in the vocabulary. */
-    function clauseWeight(ix, clause) {
-      var n = ix.manifest.docs;
-      var best = 0;
-      clause.forEach(function (alt) {
-        var df = ix.vocab.df.get(alt[0]);
-        if (df !== undefined) best = Math.max(best, Math.log(1 + (n - df + 0.5) / (df + 0.5)));
-      });
-      return best || Math.log(1 + n);
+    // ---- ranking: a port of ordbog/search/engine.py (Searcher.score_variant, title_bonus)
+
+    function idf(ix, found, t) {
+      var df = ix.vocab.df.get(t) || found.df.get(t) || 0;
+      return df ? Math.log(1 + ix.manifest.docs / df) : 0;
     }
 
-    /** Doc → score: best variant of (sum of clause scores) × (idf share of clauses matched)². */
-    function score(ix, query, postings) {
+    /** Doc → TITLE_BONUS × (share of a title's terms in the query) × (share of the query in it). */
+    function titleBonus(variant, found) {
+      var lists = new Map(); // "doc list" → {doc, length, names, clauses}
+      var seen = new Set();
+      variant.clauses.forEach(function (clause, ci) {
+        clause.forEach(function (alt) {
+          var rows = found.titles.get(alt[0]) || [];
+          for (var i = 0; i < rows.length; i += 4) {
+            var key = rows[i] + " " + rows[i + 1];
+            if (!lists.has(key)) lists.set(key, { doc: rows[i], length: rows[i + 3], names: 0, clauses: new Set() });
+            var entry = lists.get(key);
+            entry.clauses.add(ci);
+            if (!seen.has(key + " " + alt[0])) {
+              seen.add(key + " " + alt[0]);
+              entry.names += rows[i + 2];
+            }
+          }
+        });
+      });
+      var bonus = new Map();
+      var n = Math.max(1, variant.clauses.length);
+      lists.forEach(function (e) {
+        var b = (e.names / e.length) * (e.clauses.size / n);
+        if (b > (bonus.get(e.doc) || 0)) bonus.set(e.doc, b);
+      });
+      return bonus;
+    }
+
+    function scoreVariant(ix, variant, found) {
+      var scale = ix.manifest.scale;
+      var total = new Map();
+      var covered = new Map();
+      var weights = variant.clauses.map(function (clause) {
+        return clause.reduce(function (m, alt) { return Math.max(m, idf(ix, found, alt[0])); }, 0);
+      });
+      variant.clauses.forEach(function (clause, ci) {
+        var best = new Map();
+        clause.forEach(function (alt) {
+          var list = found.impacts.get(alt[0]) || [];
+          for (var i = 0; i < list.length; i += 2) {
+            var s = alt[1] * list[i + 1] / scale;
+            if (s > (best.get(list[i]) || 0)) best.set(list[i], s);
+          }
+        });
+        best.forEach(function (s, d) {
+          total.set(d, (total.get(d) || 0) + s);
+          covered.set(d, (covered.get(d) || 0) + weights[ci]);
+        });
+      });
+      var all = weights.reduce(function (a, b) { return a + b; }, 0) || 1;
+      var bonus = titleBonus(variant, found);
+      var out = new Map();
+      total.forEach(function (s, d) {
+        out.set(d, s * Math.pow(covered.get(d) / all, COVERAGE_POWER) + TITLE_BONUS * (bonus.get(d) || 0));
+      });
+      return out;
+    }
+
+    /** [doc, score] best first (ties: lower doc number = slug order): best variant × its weight. */
+    function rank(ix, query, found) {
       var best = new Map();
       query.forEach(function (v) {
-        var total = new Map();
-        var matched = new Map();
-        var all = 0;
-        v.clauses.forEach(function (clause) {
-          var w = clauseWeight(ix, clause);
-          all += w;
-          var clauseBest = new Map();
-          clause.forEach(function (alt) {
-            var list = postings.get(alt[0]) || [];
-            for (var i = 0; i < list.length; i += 2) {
-              var s = alt[1] * list[i + 1];
-              if (s > (clauseBest.get(list[i]) || 0)) clauseBest.set(list[i], s);
-            }
-          });
-          clauseBest.forEach(function (s, d) {
-            total.set(d, (total.get(d) || 0) + s);
-            matched.set(d, (matched.get(d) || 0) + w);
-          });
-        });
-        var exact = postings.get(titleKey(v)) || [];
-        for (var i = 0; i < exact.length; i += 2) total.set(exact[i], (total.get(exact[i]) || 0) + exact[i + 1]);
-        total.forEach(function (s, d) {
-          var share = (matched.get(d) || 0) / all;
-          var final = v.weight * s * share * share;
-          if (final > (best.get(d) || 0)) best.set(d, final);
+        scoreVariant(ix, v, found).forEach(function (s, d) {
+          s = s * v.weight + (found.asked.has(d) ? QUESTION_BONUS : 0);
+          if (!best.has(d) || s > best.get(d)) best.set(d, s);
         });
       });
       return Array.from(best.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
@@ -270,18 +314,18 @@
 
     function result(ix, record, s, isMatch) {
       var best = bestPassage(ix, record, isMatch);
-      var out = { url: record.url, slug: record.slug, title: record.title, score: Math.round(s) / 100,
+      var out = { url: record.url, slug: record.slug, title: record.title, score: Math.round(s * 1000) / 1000,
         heading: "", headingUrl: "", snippet: "", text: "", answer: null };
       if (!best) return out;
       var p = best.passage;
       var snip = snippet(p[3], best.words);
       out.snippet = snip.html;
       out.text = snip.text;
-      if (p[0] !== "i" && p[1]) {
+      if (p[1]) {
         out.heading = p[1];
         out.headingUrl = p[2] ? record.url + "#" + encodeURIComponent(p[2]) : record.url;
       }
-      if (p[0] === "f" && best.headHits > 0) out.answer = { question: p[1], text: p[3], url: out.headingUrl };
+      if (p[0] === "faq" && best.headHits > 0) out.answer = { question: p[1], text: p[3], url: out.headingUrl };
       return out;
     }
 
@@ -293,8 +337,8 @@
         var query = ix.analyzer.analyseQuery(text, ix.vocab, ix.synonyms);
         if (options.prefix) query = withCompletions(ix, query, text);
         if (!query.length) return [];
-        return postingsFor(ix, termsOf(query)).then(function (postings) {
-          var ranked = score(ix, query, postings).slice(0, limit);
+        return postingsFor(ix, termsOf(query), questionKey(ix.analyzer, text)).then(function (postings) {
+          var ranked = rank(ix, query, postings).slice(0, limit);
           var isMatch = matcher(ix, query);
           return Promise.all(ranked.map(function (r) { return doc(r[0]); })).then(function (records) {
             return records.map(function (record, i) { return result(ix, record, ranked[i][1], isMatch); });
