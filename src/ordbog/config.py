@@ -68,7 +68,41 @@ class Organization(_Section):
 
 
 class LinksConfig(_Section):
+    """`[links]`: automatic internal links (see README, "Automatic internal links")."""
+
     enabled: bool = Field(True, description="Insert automatic internal links in article bodies.")
+    max_per_page: int = Field(
+        0, ge=0, le=100,
+        description="Most automatic links on one page; 0 = scaled to length: one per `words_per_link` words, 3 to 15.",
+    )
+    words_per_link: int = Field(50, ge=1, description="Words of body text per automatic link when `max_per_page` is 0.")
+    inflection: str = Field(
+        "hunspell",
+        description="How inflected forms are found: `hunspell` (Danish dictionary, Snowball for words it lacks), "
+        "`snowball` or `exact`.",
+    )
+    dictionary: str = Field(
+        "", description="Path of the hunspell `da_DK.aff`/`.dic` (without extension); default: the system's (hunspell-da)."
+    )
+    stop_words: list[str] = Field(
+        default_factory=list, description="Words and phrases never linked, in any inflection (e.g. \"ben\", \"give\")."
+    )
+    exclude: list[str] = Field(default_factory=list, description="Article slugs that are never linked to.")
+    keywords: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description="Extra terms per destination: an article slug or any URL (\"/kontakt/\", \"https://…\") → list of terms.",
+    )
+    priorities: dict[str, int] = Field(
+        default_factory=dict,
+        description="Slug or URL → priority (default 0); when two destinations share a term, the higher one wins.",
+    )
+
+    @field_validator("inflection")
+    @classmethod
+    def _strategy(cls, v: str) -> str:
+        if v not in ("hunspell", "snowball", "exact"):
+            raise ValueError("skal være \"hunspell\", \"snowball\" eller \"exact\"")
+        return v
 
 
 class SearchConfig(_Section):

@@ -1,12 +1,134 @@
-"""Link stage: automatic internal links between articles (see issue: Danish-aware linking)."""
+"""Link stage: Site → Site with automatic internal links in article bodies.
+
+Terms (titles, aliases, `[links] keywords`) and their Danish inflections become one automaton
+(`linkterms`); each article's paragraphs, list items and table cells are matched against it and
+mentions become `link_open`/`text`/`link_close` children of the inline tokens (`linkinline`).
+Only inline tokens' children change, so `Section.token_range` and `FaqItem.token_range` stay valid.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import re
+from ordbog import urls
 from ordbog.config import Config
-from ordbog.diagnostics import Diagnostic
-from ordbog.model import Site
+from ordbog.danish.hunspell import find_dictionary
+from ordbog.danish.inflect import Inflector, make_inflector
+from ordbog.diagnostics import Diagnostic, warning
+from ordbog.linkinline import LinkContext, link_tokens
+from ordbog.linkterms import DEFAULT_STOP_PHRASES, WORD, Pattern, Term, TermIndex, patterns_for, title_terms
+from ordbog.model import Article, Site
+
+MAX_AUTO, MIN_AUTO = 15, 3
 
 
 def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
-    """Site with automatic links inserted into article tokens (not yet enabled)."""
-    return site, []
+    """Every article with automatic links inserted (or the site unchanged when linking is off)."""
+    if not config.file.links.enabled or not site.articles:
+        return site, []
+    index, diags = site_index(config, site)
+    slugs = frozenset(a.slug for a in site.articles)
+    linked = tuple(link_article(config, article, index, slugs) for article in site.articles)
+    return dataclasses.replace(site, articles=linked), diags
+
+
+def link_article(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str]) -> Article:
+    ctx = LinkContext(
+        self_slug=article.slug,
+        slugs=slugs,
+        cap=page_cap(config, article.word_count),
+        href=lambda dest: dest if dest.startswith(("/", "http")) else urls.article_url(config, dest),
+        dest_of=lambda href: dest_of_href(config, href, slugs),
+        terms=index.terms,
+        inflector=index.inflector,
+    )
+    tokens, links = link_tokens(article.tokens, ctx)
+    return dataclasses.replace(article, tokens=tokens, links=links)
+
+
+def page_cap(config: Config, word_count: int) -> int:
+    """`max_per_page`, or one link per `words_per_link` words, between 3 and 15."""
+    cfg = config.file.links
+    if cfg.max_per_page:
+        return cfg.max_per_page
+    return max(MIN_AUTO, min(MAX_AUTO, round(word_count / cfg.words_per_link)))
+
+
+def dest_of_href(config: Config, href: str, slugs: frozenset[str]) -> str | None:
+    """The article an existing link points to (relative, root-relative or absolute URL)."""
+    m = re.search(rf"(?:^|/){re.escape(config.site.url_prefix)}/([a-z0-9-]+)/?(?:[#?].*)?$", href)
+    if m and m.group(1) in slugs:
+        return m.group(1)
+    return href if href.startswith(("/", "http")) else None
+
+
+@dataclasses.dataclass(frozen=True)
+class LinkIndex:
+    terms: TermIndex
+    inflector: Inflector
+
+
+def site_terms(config: Config, site: Site) -> tuple[list[Term], list[Diagnostic]]:
+    """Titles and aliases of every article, plus `[links] keywords`; excluded slugs removed."""
+    cfg = config.file.links
+    where = str(config.config_path or "ordbog.toml")
+    diags: list[Diagnostic] = []
+    slugs = {a.slug for a in site.articles}
+    terms = []
+    for article in site.articles:
+        prio = cfg.priorities.get(article.slug, 0)
+        terms += [Term(t, article.slug, prio, "title") for t in title_terms(article.title)]
+        terms += [Term(a, article.slug, prio, "alias") for a in article.aliases if a.strip()]
+    for dest, words in sorted(cfg.keywords.items()):
+        if not dest.startswith(("/", "http://", "https://")) and dest not in slugs:
+            diags.append(warning(where, 1, "LNK002", f"[links] keywords nævner '{dest}', som ikke er en artikel",
+                                 "brug en artikels slug eller en adresse, der begynder med / eller https://"))
+            continue
+        terms += [Term(w, dest, cfg.priorities.get(dest, 0), "keyword") for w in words if w.strip()]
+    excluded = set(cfg.exclude)
+    return [t for t in terms if t.dest not in excluded], diags
+
+
+def site_vocabulary(site: Site) -> set[str]:
+    text = "\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline")
+    return set(WORD.findall(text.lower()))
+
+
+def proper_noun_titles(site: Site) -> set[str]:
+    """Slugs whose one-word title its own article writes with a capital mid-sentence ("Give")."""
+    proper = set()
+    for article in site.articles:
+        words = WORD.findall(article.title)
+        if len(words) != 1:
+            continue
+        text = " ".join(s.text for s in article.sections)
+        mid = re.findall(rf"(?<=[a-zæøå,] )({re.escape(words[0])})\b", text, re.I)
+        if mid and sum(w[0].isupper() for w in mid) > len(mid) / 2:
+            proper.add(article.slug)
+    return proper
+
+
+def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]:
+    cfg = config.file.links
+    diags: list[Diagnostic] = []
+    dictionary = find_dictionary(cfg.dictionary) if cfg.inflection == "hunspell" else None
+    if cfg.inflection == "hunspell" and dictionary is None:
+        diags.append(warning(str(config.config_path or "ordbog.toml"), 1, "LNK001",
+                             "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
+                             "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
+    inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
+                               lambda: site_vocabulary(site), dictionary)
+    terms, found = site_terms(config, site)
+    diags += found
+    proper = proper_noun_titles(site)
+    patterns: list[Pattern] = []
+    for term in terms:
+        if term.dest in proper and term.source == "title":
+            term = dataclasses.replace(term, text=term.text[:1].upper() + term.text[1:])
+            patterns += [dataclasses.replace(p, cased=(term.text,)) for p in patterns_for(term, inflector)]
+        else:
+            patterns += patterns_for(term, inflector)
+    stops = [Term(s, "", 0, "keyword") for s in (*DEFAULT_STOP_PHRASES, *cfg.stop_words)]
+    for stop in stops:
+        patterns += patterns_for(stop, inflector)
+    return LinkIndex(TermIndex(patterns), inflector), diags

@@ -1,0 +1,196 @@
+"""A small reader of the Danish hunspell dictionary (Stavekontrolden's da_DK.aff/.dic).
+
+Input: the two files Debian's `hunspell-da` installs. Output: a `Lexicon` that can
+- list the paradigm of a word (the forms its suffix rules generate: `skulder` → `skulderen`,
+  `skuldre`, `skuldrene`, `skulderens`, …), and
+- tell which word classes a surface form can belong to (`ryg` is a noun and the imperative of
+  `ryge`; `nakker` is a plural and a present tense), which the linker uses to treat ambiguous
+  forms with care.
+
+Stavekontrolden tags its suffix rules (`+BESTEMT_ENTAL`, `+PLUR_BEK`, `+DATID`, `+KOMPARATIV`, …),
+so a flag's word class is read from its rules' tags instead of being hand-listed.
+Only suffix rules matter for inflection; prefixes and compounding are ignored.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts", "/usr/local/share/hunspell")
+NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
+VERB_TAGS = frozenset({"+DATID", "+PERF_PART", "+IMPERATIV", "+NUTID", "+PASSIV", "+PRÆSENS_PART"})
+ADJ_TAGS = frozenset({"+KOMPARATIV", "+SUPERLATIV", "+SUPERLATIV_PLURALIS"})
+NOUN, VERB, ADJ, OTHER = "noun", "verb", "adj", "other"
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    flag: str
+    strip: str
+    add: str
+    cont: frozenset[str]  # continuation flags of the generated form
+    cond: re.Pattern[str]
+    tag: str
+
+    def applies(self, word: str) -> bool:
+        return word.endswith(self.strip) and self.cond.search(word) is not None
+
+    def apply(self, word: str) -> str:
+        return word[: len(word) - len(self.strip)] + self.add
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    rules: dict[str, tuple[Rule, ...]]
+    entries: dict[str, tuple[frozenset[str], ...]]  # word → flag sets of its entries
+    irregular: dict[str, tuple[str, ...]]  # form → lemmas ("ryg st:ryge")
+    need_affix: str = ""
+    only_in_compound: str = ""
+    _by_add: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _flag_class: dict[str, str] = field(default_factory=dict, repr=False)
+
+    def flag_class(self, flag: str) -> str | None:
+        """The word class a suffix flag inflects (from its rules' tags, one continuation deep)."""
+        if flag not in self._flag_class:
+            tags = {r.tag for r in self.rules.get(flag, ())}
+            for rule in self.rules.get(flag, ()):
+                for cont in rule.cont:
+                    tags |= {r.tag for r in self.rules.get(cont, ())}
+            cls = VERB if tags & VERB_TAGS else ADJ if tags & ADJ_TAGS else NOUN if tags & NOUN_TAGS else None
+            self._flag_class[flag] = cls or ""
+        return self._flag_class[flag] or None
+
+    def entry_class(self, flags: frozenset[str]) -> str:
+        classes = {self.flag_class(f) for f in flags}
+        for cls in (VERB, ADJ, NOUN):
+            if cls in classes:
+                return cls
+        return OTHER
+
+    def paradigm(self, word: str, flags: frozenset[str]) -> set[str]:
+        """Every form the entry's suffix rules generate (two levels: `ryg` → `rygg` → `ryggen`)."""
+        forms = set() if self.need_affix in flags else {word}
+        for flag in flags:
+            for rule in self.rules.get(flag, ()):
+                if rule.applies(word):
+                    forms |= self._continue(rule.apply(word), rule.cont)
+        return forms
+
+    def _continue(self, form: str, cont: frozenset[str]) -> set[str]:
+        out = set() if (self.need_affix in cont or self.only_in_compound in cont) else {form}
+        for flag in cont:
+            for rule in self.rules.get(flag, ()):
+                if rule.applies(form) and not (self.only_in_compound in rule.cont):
+                    out.add(rule.apply(form))
+        return out
+
+    def classes(self, form: str) -> set[str]:
+        """Word classes `form` can have: as an entry, an irregular form, or a suffixed form."""
+        found = {self.entry_class(flags) for flags in self.entries.get(form, ())}
+        for lemma in self.irregular.get(form, ()):
+            found |= {self.entry_class(flags) for flags in self.entries.get(lemma, ())}
+        for k in range(1, len(form)):
+            for rule in self._by_add.get(form[len(form) - k :], ()):
+                base = form[: len(form) - k] + rule.strip
+                if rule.cond.search(base) and any(rule.flag in flags for flags in self.entries.get(base, ())):
+                    cls = self.flag_class(rule.flag)
+                    if cls:
+                        found.add(cls)
+        return found
+
+    def lemmas(self, form: str) -> list[tuple[str, frozenset[str]]]:
+        """Entries `form` is a regular form of (itself first), for expanding a paradigm."""
+        out = [(form, flags) for flags in self.entries.get(form, ())]
+        for k in range(1, len(form)):
+            for rule in self._by_add.get(form[len(form) - k :], ()):
+                base = form[: len(form) - k] + rule.strip
+                if not rule.cond.search(base):
+                    continue
+                out += [(base, flags) for flags in self.entries.get(base, ()) if rule.flag in flags]
+        return out
+
+
+def _condition(text: str) -> re.Pattern[str]:
+    return re.compile("(?:" + ("" if text == "." else text) + ")$")
+
+
+def parse_aff(text: str) -> tuple[dict[str, tuple[Rule, ...]], dict[str, str]]:
+    """Suffix rules by flag, plus the special flags (NEEDAFFIX, ONLYINCOMPOUND)."""
+    rules: dict[str, list[Rule]] = {}
+    special: dict[str, str] = {}
+    for line in text.splitlines():
+        parts = line.split()
+        if len(parts) == 2 and parts[0] in ("NEEDAFFIX", "ONLYINCOMPOUND"):
+            special[parts[0]] = parts[1]
+        if len(parts) < 5 or parts[0] != "SFX":
+            continue
+        flag, strip, add, cond = parts[1], parts[2], parts[3], parts[4]
+        add, _, cont = add.partition("/")
+        tag = parts[5] if len(parts) > 5 and parts[5].startswith("+") else ""
+        rule = Rule(flag, "" if strip == "0" else strip, "" if add == "0" else add,
+                    frozenset(cont.split(",")) if cont else frozenset(), _condition(cond), tag)
+        rules.setdefault(flag, []).append(rule)
+    return {k: tuple(v) for k, v in rules.items()}, special
+
+
+def parse_dic(text: str) -> tuple[dict[str, tuple[frozenset[str], ...]], dict[str, tuple[str, ...]]]:
+    """Headwords with their flag sets, and irregular forms with their lemmas (`ryg st:ryge`)."""
+    raw: dict[str, str] = {}
+    irregular: dict[str, list[str]] = {}
+    # one C-level scan: a Python loop over 150,000 lines would dominate a small site's build
+    for word, flags, lemma in _DIC_LINE.findall(text):
+        if lemma:
+            irregular.setdefault(word, []).append(lemma)
+        elif word in raw:
+            raw[word] += ";" + flags
+        else:
+            raw[word] = flags
+    return _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()}
+
+
+_DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.M)
+
+
+class _LazyEntries(dict):  # type: ignore[type-arg]
+    """word → flag sets, split on first use (most of the 150,000 headwords are never looked at)."""
+
+    def __init__(self, raw: dict[str, str]) -> None:
+        super().__init__()
+        self._raw = raw
+
+    def get(self, word, default=()):  # type: ignore[override]
+        if word not in self._raw:
+            return default
+        if not super().__contains__(word):
+            super().__setitem__(word, tuple(frozenset(f.split(",")) if f else frozenset()
+                                            for f in self._raw[word].split(";")))
+        return super().__getitem__(word)
+
+    def __contains__(self, word: object) -> bool:
+        return word in self._raw
+
+
+def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
+    """The .aff path of the Danish dictionary: `explicit` (with or without extension) or a system folder."""
+    candidates = [Path(explicit)] if explicit else [Path(p) / language for p in SEARCH_PATHS]
+    for base in candidates:
+        aff = base if base.suffix == ".aff" else base.with_suffix(".aff")
+        if aff.is_file() and aff.with_suffix(".dic").is_file():
+            return aff
+    return None
+
+
+@cache
+def load_lexicon(aff_path: Path) -> Lexicon:
+    rules, special = parse_aff(aff_path.read_text(encoding="utf-8"))
+    entries, irregular = parse_dic(aff_path.with_suffix(".dic").read_text(encoding="utf-8"))
+    by_add: dict[str, list[Rule]] = {}
+    for group in rules.values():
+        for rule in group:
+            if rule.add:
+                by_add.setdefault(rule.add, []).append(rule)
+    return Lexicon(rules, entries, irregular, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
+                   {k: tuple(v) for k, v in by_add.items()})

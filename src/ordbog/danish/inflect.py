@@ -1,0 +1,107 @@
+"""Danish inflection for linking: a term word → the surface forms that mention it.
+
+Input: a word of an article title or alias ("skulder"). Output: its forms ("skulderen", "skuldre",
+"skuldrene", "skulderens", …) and, per form, whether it also has a non-noun reading ("ryg" is
+also the imperative of "ryge"), which the linker checks in context before linking it.
+
+Three strategies, selected by `[links] inflection` and compared in benchmarks/linking:
+- `hunspell` (default): the paradigm from the Danish hunspell dictionary's tagged suffix rules;
+  words the dictionary lacks (Latin and English terms) fall back to Snowball;
+- `snowball`: every word of the site whose Snowball Danish stem equals the term word's stem;
+- `exact`: the word itself only (what a hand-typed keyword list gives you without the typing).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import Stemmer
+
+from ordbog.danish.hunspell import ADJ, NOUN, VERB, Lexicon, load_lexicon
+
+STRATEGIES = ("hunspell", "snowball", "exact")
+
+
+def stemmer() -> Stemmer.Stemmer:
+    return Stemmer.Stemmer("danish")
+
+
+@dataclass
+class Inflector:
+    """Forms of term words. `vocabulary` is every lowercase word the site's articles use."""
+
+    strategy: str
+    vocabulary: Callable[[], Iterable[str]]  # called once, only if a word needs Snowball
+    lexicon: Lexicon | None = None
+    _by_stem: dict[str, set[str]] | None = field(default=None, repr=False)
+
+    def forms(self, word: str, head: bool = True) -> frozenset[str]:
+        """`word` (lowercase) and its inflected forms; `head` is the term's last word."""
+        if self.strategy == "exact":
+            return frozenset({word})
+        if self.strategy == "hunspell" and self.lexicon is not None:
+            found = hunspell_forms(self.lexicon, word, head)
+            if found is not None:
+                return frozenset(found)
+        return frozenset(self._stem_forms(word))
+
+    def ambiguous(self, form: str) -> bool:
+        """True when `form` can also be a verb or an adjective (only the dictionary knows)."""
+        if self.lexicon is None:
+            return False
+        return bool(self.lexicon.classes(form) & {VERB, ADJ})
+
+    def is_noun(self, form: str) -> bool:
+        return self.lexicon is not None and NOUN in self.lexicon.classes(form)
+
+    def noun_not_adjective(self, form: str) -> bool:
+        classes = self.lexicon.classes(form) if self.lexicon is not None else set()
+        return NOUN in classes and ADJ not in classes
+
+    def comparative(self, word: str) -> bool:
+        """An irregular comparative or superlative ("ældre" of "gammel", "yngste" of "ung")."""
+        return self.lexicon is not None and word in self.lexicon.irregular and word.endswith(("re", "st", "ste"))
+
+    def _stem_forms(self, word: str) -> set[str]:
+        if self._by_stem is None:
+            words = sorted(set(self.vocabulary()))
+            self._by_stem = {}
+            for w, s in zip(words, stemmer().stemWords(words)):
+                self._by_stem.setdefault(s, set()).add(w)
+        return {word} | self._by_stem.get(stemmer().stemWord(word), set())
+
+
+def hunspell_forms(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
+    """The word's paradigm from the dictionary, or None when the dictionary lacks the word.
+
+    A head word uses its noun entries when it has any (so "arm" does not bring "armere").
+    A generated form that is a noun with its own definite form in the dictionary is a different
+    word ("læge", doctor, generated from "læg") and is dropped.
+    """
+    lemmas = lexicon.lemmas(word)
+    if not lemmas:
+        return None
+    if word in lexicon.entries:
+        lemmas = [(w, f) for w, f in lemmas if w == word]
+    if head:
+        nouns = [(w, f) for w, f in lemmas if lexicon.entry_class(f) == NOUN]
+        lemmas = nouns or lemmas
+    forms = {word}
+    for lemma, flags in lemmas:
+        forms |= {f for f in lexicon.paradigm(lemma, flags) if not f.endswith(("-", "'"))}
+    return {f for f in forms if f == word or f == lemmas[0][0] or not _independent_noun(lexicon, f)}
+
+
+def _independent_noun(lexicon: Lexicon, form: str) -> bool:
+    for flags in lexicon.entries.get(form, ()):
+        for flag in flags:
+            if any(rule.tag == "+BESTEMT_ENTAL" for rule in lexicon.rules.get(flag, ())):
+                return True
+    return False
+
+
+def make_inflector(strategy: str, vocabulary: Callable[[], Iterable[str]], dictionary: Path | None) -> Inflector:
+    lexicon = load_lexicon(dictionary) if strategy == "hunspell" and dictionary else None
+    return Inflector(strategy, vocabulary, lexicon)

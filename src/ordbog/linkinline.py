@@ -1,0 +1,175 @@
+"""Links inside one article's tokens: block tokens in, block tokens out (same count, same order).
+
+Only `inline` tokens directly inside a paragraph (which includes list items and blockquotes) or
+a table data cell get new children; headings, FAQ questions, code, images and existing links are
+never touched. The rules, in the order they are checked for each mention:
+
+1. never the article itself, a destination linked before on the page, or more than `cap` links;
+2. a capitalised word in mid-sentence is a name, not the common noun (unless the term is a name);
+3. a form that is also a verb or adjective in the dictionary ("ryg", "læg") is skipped after a
+   pronoun, a modal verb, "at" or "ikke" ("du ryg…", "at læg…");
+4. a comparative title ("Ældre") is skipped right before a noun ("ældre børn" are older children);
+5. a genitive ("lungens") must be followed by a word that is not a function word: Danish puts the
+   genitive before its noun, so "squats og lunges," is English, not the lung's;
+6. a short term (at most 4 letters) as written, directly followed by a word that can be a noun
+   but not an adjective, is half of a compound written apart ("ben sving", "arm cirkler").
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from markdown_it.token import Token
+
+from ordbog.danish.inflect import Inflector
+from ordbog.linkterms import WORD, Mention, TermIndex
+
+LINKABLE_PARENTS = ("paragraph_open", "td_open")
+AUTOLINK_CLASS = "autolink"
+VERB_CONTEXT = frozenset(
+    "at jeg du han hun vi man ikke aldrig gerne kan kunne skal skulle vil ville må måtte bør burde tør lad".split()
+)
+_PREV_WORD = re.compile(r"([^\W_]+)[^\w]{0,3}$")
+_NEXT_WORD = re.compile(r"^\s{1,2}([^\W_]+)")
+FUNCTION_WORDS = frozenset(
+    "og eller men når som hvis at der det den de i på til fra med for af om ved under over efter før kan er var".split()
+)
+_SENTENCE_END = re.compile(r"(^|[.!?:;…»«\"(]\s*)$")
+_HTML_A_OPEN = re.compile(r"^<a[\s>]", re.I)
+_HTML_A_CLOSE = re.compile(r"^</a\s*>", re.I)
+
+
+@dataclass
+class LinkContext:
+    self_slug: str
+    slugs: frozenset[str]
+    cap: int
+    href: Callable[[str], str]
+    dest_of: Callable[[str], str | None]
+    terms: TermIndex
+    inflector: Inflector
+    linked: set[str] = field(default_factory=set)
+    links: list[tuple[str, str]] = field(default_factory=list)
+
+    @property
+    def full(self) -> bool:
+        return len(self.links) >= self.cap
+
+
+def link_tokens(tokens: Sequence[Token], ctx: LinkContext) -> tuple[tuple[Token, ...], tuple[tuple[str, str], ...]]:
+    """New block tokens (changed inline tokens copied) and the page's automatic links in order."""
+    _existing_links(tokens, ctx)
+    out = list(tokens)
+    for i, tok in enumerate(tokens):
+        if tok.type == "inline" and i and tokens[i - 1].type in LINKABLE_PARENTS and tok.children and not ctx.full:
+            children = _link_children(tok.children, ctx)
+            if children is not None:
+                out[i] = dataclasses.replace(tok, children=children)
+    return tuple(out), tuple(ctx.links)
+
+
+def _existing_links(tokens: Sequence[Token], ctx: LinkContext) -> None:
+    """Destinations already linked by hand or by an earlier run count as linked (idempotence)."""
+    for tok in tokens:
+        children = tok.children or []
+        for k, child in enumerate(children):
+            if child.type != "link_open":
+                continue
+            dest = ctx.dest_of(str(child.attrGet("href") or ""))
+            if dest:
+                ctx.linked.add(dest)
+            if child.attrGet("class") == AUTOLINK_CLASS and dest:
+                text = children[k + 1].content if k + 1 < len(children) else ""
+                ctx.links.append((dest, text))
+
+
+def _link_children(children: list[Token], ctx: LinkContext) -> list[Token] | None:
+    out: list[Token] = []
+    depth, changed, seen_text = 0, False, ""
+    for child in children:
+        if child.type == "link_open" or (child.type == "html_inline" and _HTML_A_OPEN.match(child.content)):
+            depth += 1
+        elif child.type == "link_close" or (child.type == "html_inline" and _HTML_A_CLOSE.match(child.content)):
+            depth = max(0, depth - 1)
+        if child.type == "text" and depth == 0 and not ctx.full and child.content.strip():
+            pieces = _link_text(child, ctx, seen_text)
+            changed |= len(pieces) > 1
+            out += pieces
+        else:
+            out.append(child)
+        if child.type in ("text", "code_inline"):
+            seen_text += child.content
+        elif child.type in ("softbreak", "hardbreak"):
+            seen_text += " "
+    return out if changed else None
+
+
+def _link_text(child: Token, ctx: LinkContext, before: str) -> list[Token]:
+    text = child.content
+    pieces: list[Token] = []
+    pos = 0
+    for m in ctx.terms.find(text):
+        if ctx.full:
+            break
+        if not _wanted(m, text, before, ctx):
+            continue
+        dest = m.pattern.term.dest
+        if m.start > pos:
+            pieces.append(_text(child, text[pos : m.start]))
+        pieces += _link(child, text[m.start : m.end], ctx.href(dest))
+        ctx.linked.add(dest)
+        ctx.links.append((dest, text[m.start : m.end]))
+        pos = m.end
+    if not pieces:
+        return [child]
+    if pos < len(text):
+        pieces.append(_text(child, text[pos:]))
+    return pieces
+
+
+def _wanted(m: Mention, text: str, before: str, ctx: LinkContext) -> bool:
+    term = m.pattern.term
+    if not term.dest or term.dest == ctx.self_slug or term.dest in ctx.linked:
+        return False
+    if not term.is_url and term.dest not in ctx.slugs:
+        return False
+    span = text[m.start : m.end]
+    prefix = before + text[: m.start]
+    if span[:1].isupper() and not any(m.pattern.cased) and not _SENTENCE_END.search(prefix[-4:]):
+        return False  # rule 2
+    if " " in span:
+        return not m.pattern.genitive or _NEXT_WORD.match(text[m.end : m.end + 40]) is not None
+    prev = _PREV_WORD.search(prefix[-40:])
+    if prev and prev.group(1).lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
+        return False  # rule 3
+    nxt = _NEXT_WORD.match(text[m.end : m.end + 40])
+    if m.pattern.comparative and nxt and ctx.inflector.is_noun(nxt.group(1).lower()):
+        return False  # rule 4
+    if m.pattern.genitive and (not nxt or nxt.group(1).lower() in FUNCTION_WORDS):
+        return False  # rule 5
+    if not m.pattern.inflected and len(span) <= 4 and nxt and _starts_compound(text[m.end :], nxt.group(1).lower(), ctx):
+        return False  # rule 6
+    return True
+
+
+def _starts_compound(after: str, word: str, ctx: LinkContext) -> bool:
+    return after.startswith(" " + word) and word not in FUNCTION_WORDS and ctx.inflector.noun_not_adjective(word)
+
+
+def _text(like: Token, content: str) -> Token:
+    return Token("text", "", 0, content=content, level=like.level)
+
+
+def _link(like: Token, content: str, href: str) -> list[Token]:
+    return [
+        Token("link_open", "a", 1, attrs={"href": href, "class": AUTOLINK_CLASS}, level=like.level,
+              markup="autolink", info="auto"),
+        Token("text", "", 0, content=content, level=like.level + 1),
+        Token("link_close", "a", -1, level=like.level, markup="autolink", info="auto"),
+    ]
+
+
+__all__ = ["WORD", "LinkContext", "link_tokens"]

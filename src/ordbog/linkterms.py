@@ -1,0 +1,153 @@
+"""Link terms: article titles, `aliases` and `[links] keywords` → one Aho–Corasick automaton.
+
+Input: the site, its config and an `Inflector`. Output: a `TermIndex` whose `find(text)` returns
+the leftmost-longest whole-word mentions of any term in time linear in the text, whatever the
+number of terms: every inflected form sequence ("frosne skuldre") is a key of the automaton.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from dataclasses import dataclass
+
+import ahocorasick
+
+from ordbog.danish.inflect import Inflector
+
+WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
+TITLE_TAIL = re.compile(r"\s+[–—-]\s+.*$")  # "Psoas muskel – funktion og øvelser" → "Psoas muskel"
+PARENS = re.compile(r"\s*\(([^)]*)\)")
+MAX_FORMS = 400  # inflected variants of one multi-word term; beyond this only the head inflects
+MIN_LETTERS = 3  # shorter terms link only as written with capitals (acronyms: "KOL", "PMS")
+# Danish fixed expressions whose words are not the term ("i løbet af" is "during", not running)
+DEFAULT_STOP_PHRASES = ("i løbet af", "i det lange løb", "på egne ben", "stå på benene", "komme på benene",
+                        "på fode", "til fods", "ved hånden", "til hånde", "i hænde", "for hånden",
+                        "i ryggen på", "bag ryggen", "med hånden på hjertet", "tage hånd om")
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    text: str
+    dest: str  # article slug, or a URL (starts with "/" or "http")
+    priority: int = 0
+    source: str = "title"  # title | alias | keyword
+
+    @property
+    def is_url(self) -> bool:
+        return self.dest.startswith(("/", "http://", "https://"))
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One automaton key: a sequence of word forms and what it links to (dest "" = stop phrase)."""
+
+    key: str
+    term: Term
+    cased: tuple[str, ...]  # per word: the capitalised prefix the text must have, or ""
+    inflected: bool  # not the term as written
+    genitive: bool  # the head is a genitive form ("hjertets"), which must precede a noun
+    comparative: bool  # "Ældre": before a noun it means "older" ("ældre børn"), not the elderly
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    start: int
+    end: int
+    pattern: Pattern
+
+
+def title_terms(title: str) -> list[str]:
+    """The terms a title names: "Artrose (slidgigt)" → ["Artrose", "slidgigt"]."""
+    title = TITLE_TAIL.sub("", title).strip()
+    inside = [m.group(1).strip() for m in PARENS.finditer(title)]
+    outside = PARENS.sub("", title).strip().rstrip("?!.:")
+    return [t for t in [outside, *inside] if t]
+
+
+def _cased(word: str, first: bool) -> str:
+    """The part of `word` whose capitals are meaningful: acronyms and mid-term proper nouns."""
+    rest_upper = any(c.isupper() for c in word[1:])
+    if rest_upper or (word[:1].isupper() and not first):
+        return word
+    return ""
+
+
+def patterns_for(term: Term, inflector: Inflector) -> list[Pattern]:
+    words = WORD.findall(term.text)
+    if not words:
+        return []
+    cased = tuple(_cased(w, i == 0) for i, w in enumerate(words))
+    if len(words) == 1 and len(words[0]) < MIN_LETTERS and not cased[0]:
+        return []
+    lower = [w.lower() for w in words]
+    options = [sorted(inflector.forms(w, head=i == len(words) - 1)) for i, w in enumerate(lower)]
+    if _product(options) > MAX_FORMS:
+        options = [[w] for w in lower[:-1]] + [options[-1]]
+    written = " ".join(lower)
+    comparative = inflector.comparative(lower[-1])
+    heads = set(options[-1])
+    return [Pattern(" ".join(combo), term, cased, inflected=" ".join(combo) != written, comparative=comparative,
+                    genitive=combo[-1] != lower[-1] and combo[-1][-1:] in "s'" and combo[-1][:-1] in heads)
+            for combo in itertools.product(*options)]
+
+
+def _product(options: list[list[str]]) -> int:
+    n = 1
+    for o in options:
+        n *= len(o)
+    return n
+
+
+def _rank(p: Pattern) -> tuple[int, int, int, str]:
+    """Which pattern a key belongs to when terms collide: priority, as written, source, dest."""
+    return (-p.term.priority, p.inflected, ("title", "alias", "keyword").index(p.term.source), p.term.dest)
+
+
+class TermIndex:
+    """The automaton over all patterns; stop phrases are patterns without a destination."""
+
+    def __init__(self, patterns: list[Pattern]) -> None:
+        best: dict[str, Pattern] = {}
+        for p in patterns:
+            current = best.get(p.key)
+            if current is None or (current.term.dest and (not p.term.dest or _rank(p) < _rank(current))):
+                best[p.key] = p
+        self.patterns = best
+        self.automaton = ahocorasick.Automaton()
+        for key, p in best.items():
+            self.automaton.add_word(f" {key} ", p)  # spaces: the automaton only sees whole words
+        if best:
+            self.automaton.make_automaton()
+
+    def find(self, text: str) -> list[Mention]:
+        """Non-overlapping whole-word mentions, leftmost first, longest at each start."""
+        if not self.patterns:
+            return []
+        padded = " " + _NON_WORD.sub(" ", text.lower().replace("_", " ")) + " "
+        if len(padded) != len(text) + 2:
+            return []  # a character whose lowercase is longer (rare outside Danish): leave the text alone
+        found = []
+        for end, p in self.automaton.iter(padded):
+            start = end - len(p.key) - 1  # index in `text` (the padding space shifts by one)
+            span = text[start : start + len(p.key)]
+            if span.lower() == p.key and _case_ok(span, p.cased):
+                found.append(Mention(start, start + len(p.key), p))
+        found.sort(key=lambda m: (m.start, m.start - m.end))
+        out, last = [], 0
+        for m in found:
+            if m.start >= last:
+                out.append(m)
+                last = m.end
+        return out
+
+
+# everything but letters, digits, the hyphen that joins compounds ("knæ-" in "knæ- og hofteskader")
+# and the invisible characters that can sit inside a word (soft hyphen, zero-width joiners)
+_NON_WORD = re.compile(r"[^\w\u00ad\u200b-\u200d\u2060-]")
+
+
+def _case_ok(span: str, cased: tuple[str, ...]) -> bool:
+    if not any(cased):
+        return True
+    return all(not c or w.startswith(c) for w, c in zip(span.split(" "), cased))
