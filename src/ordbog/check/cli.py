@@ -78,7 +78,7 @@ def check(
     elif stats:
         from ordbog.check.stats import report as stats_report
 
-        sys.stdout.write(stats_report(result.context, result.findings))
+        sys.stdout.write(stats_report(result.context, result.findings) + "\n")
         print(report.summary(result.findings, n_articles))
     else:
         sys.stdout.write(report.text(result.findings, n_articles))

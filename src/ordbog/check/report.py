@@ -35,7 +35,7 @@ def review_backlog(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
     due = sorted((f for f in findings if f.code == "REV001"), key=lambda f: (f.sort_hint, f.path))
     if not due:
         return []
-    return ["", f"Forfaldne til gennemgang ({len(due)}, ældste først):"] + [
+    return [f"Forfaldne til gennemgang ({len(due)}, ældste først):"] + [
         f"  {f.path}: {f.diagnostic.message}" for f in due
     ]
 
