@@ -6,8 +6,8 @@ Registered as a pytest plugin by tests/conftest.py, so every test module can use
   the embedded example site) with `load_config` + `build_and_write` into a fresh folder under tmp_path.
 - `served_site(content=None)` → base URL (`http://127.0.0.1:<port>`, no trailing slash) of that
   build, served by a threaded http.server on a free port until the test ends.
-- `example_site` → (output folder, base URL) of the embedded example site, built and served once
-  per session.
+- `session_site(name, content)` → (output folder, base URL), built and served once per session.
+- `example_site` → (output folder, base URL) of the embedded example site.
 - `browser` → one Chromium per session (`executable_path=/usr/bin/chromium`); skips with a
   reason when Chromium or Playwright is missing.
 - `new_page(**context_options)` → a page in a fresh browser context (e.g. `viewport=...`,
@@ -110,11 +110,34 @@ def served_site(built_site: Callable[..., Path]) -> Iterator[Callable[..., str]]
         yield _serve
 
 
+ContentSource = Path | Callable[[Path], Path] | None
+
+
 @pytest.fixture(scope="session")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
-    out = build_site(None, tmp_path_factory.mktemp("example") / "_site")
-    with serve_folder(out) as url:
-        yield out, url
+def session_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Callable[..., tuple[Path, str]]]:
+    """session_site(name, content) → (output folder, base URL), built and served once per session.
+
+    `content` is a content folder, None for the embedded example, or a function that writes a
+    content folder into the path it is given and returns it (see tests/fixture_sites.py).
+    """
+    sites: dict[str, tuple[Path, str]] = {}
+    with contextlib.ExitStack() as stack:
+
+        def _site(name: str, content: ContentSource = None) -> tuple[Path, str]:
+            if name not in sites:
+                base = tmp_path_factory.mktemp(name)
+                folder = content(base / "content") if callable(content) else content
+                out = build_site(folder, base / "_site")
+                sites[name] = (out, stack.enter_context(serve_folder(out)))
+            return sites[name]
+
+        yield _site
+
+
+@pytest.fixture(scope="session")
+def example_site(session_site: Callable[..., tuple[Path, str]]) -> tuple[Path, str]:
+    """The embedded example site (src/ordbog/example/): (output folder, base URL)."""
+    return session_site("example", None)
 
 
 def chromium_skip_reason() -> str | None:

@@ -35,4 +35,7 @@ def clean(html: str) -> str:
         link_rel=None,
         filter_style_properties={"text-align"},
         strip_comments=True,
+        # Wide tables scroll sideways inside themselves (style.css); keyboard users must be
+        # able to focus them to scroll (WCAG 2.1.1, axe 'scrollable-region-focusable').
+        set_tag_attribute_values={"table": {"tabindex": "0"}},
     )
