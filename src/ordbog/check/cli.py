@@ -34,9 +34,20 @@ def _selectors(values: list[str] | None) -> tuple[str, ...]:
     return found
 
 
+def _short(text: str, limit: int = 60) -> str:
+    text = text.strip()
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def _print_fixes(applied, stream) -> None:
-    for a in applied:
-        print(f"rettet {a.path}:{a.line}: {a.code} '{a.old.strip()}' → '{a.new.strip()}'", file=stream)
+    for a in sorted(applied, key=lambda a: (a.path, a.line, a.code)):
+        if a.old.rstrip() == a.new:
+            what = "fjernede mellemrum i slutningen af linjen"
+        elif a.new and a.old.endswith(a.new.lstrip()):
+            what = f"fjernede '{a.old[: len(a.old) - len(a.new.lstrip())].strip()}' i starten af linjen"
+        else:
+            what = f"'{_short(a.old)}' → '{_short(a.new)}'"
+        print(f"rettet {a.path}:{a.line}: {a.code} {what}", file=stream)
     files = len({a.path for a in applied})
     print(f"--fix rettede {len(applied)} ting i {files} filer." if applied else "--fix fandt intet at rette.", file=stream)
 
@@ -66,8 +77,14 @@ def check(
     if fix:
         from ordbog.check.fix import fix as apply_fixes
 
-        _print_fixes(apply_fixes(result.findings), sys.stdout if output_format is Format.text else sys.stderr)
-        result = run_check(cfg, day, chosen, skipped)
+        applied: list = []
+        for _round in range(5):  # two fixes on one line need two rounds: each edit checks the line it saw
+            changed = apply_fixes(result.findings)
+            if not changed:
+                break
+            applied += changed
+            result = run_check(cfg, day, chosen, skipped)
+        _print_fixes(applied, sys.stdout if output_format is Format.text else sys.stderr)
     n_articles = len(result.context.articles)
     if output_format is Format.json:
         sys.stdout.write(report.as_json(result.findings))
