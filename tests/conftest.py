@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import textwrap
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,12 @@ def article(title: str | None, body: str, **frontmatter: str) -> str:
     lines += [f"{k}: {v}" for k, v in frontmatter.items()]
     lines.append("---")
     return "\n".join(lines) + "\n\n" + textwrap.dedent(body).lstrip("\n")
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _private_article_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Tests never read or fill the user's analysed-article cache (~/.cache/ordbog)."""
+    os.environ.setdefault("ORDBOG_CACHE_DIR", str(tmp_path_factory.mktemp("ordbog-cache")))
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:

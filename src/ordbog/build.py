@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ordbog import analyse, link, load, render, write
+from ordbog import analyse, link, load, render, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -29,10 +29,10 @@ class BuildResult:
         return tuple(d for d in self.diagnostics if d.is_error)
 
 
-def analyse_all(sources: list[Source]) -> tuple[list[Article], list[Diagnostic]]:
+def analyse_all(sources: list[Source], config: Config | None = None) -> tuple[list[Article], list[Diagnostic]]:
+    """Analyse every source (with a config: cached by content digest and parallel, see workers.py)."""
     articles, diags = [], []
-    for source in sources:
-        article, found = analyse.analyse(source)
+    for article, found in workers.analyse_sources(sources, config):
         diags += found
         if article is not None:
             articles.append(article)
@@ -42,7 +42,7 @@ def analyse_all(sources: list[Source]) -> tuple[list[Article], list[Diagnostic]]
 def make_site(config: Config) -> tuple[Site, list[Diagnostic]]:
     """Load, analyse and link: everything up to rendering."""
     sources, diags = load.load_sources(config.content_dir)
-    articles, found = analyse_all(sources)
+    articles, found = analyse_all(sources, config)
     return site_from_articles(config, articles, diags + found)
 
 
@@ -64,6 +64,11 @@ def site_extras(config: Config, site: Site) -> dict[str, bytes]:
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site in memory; raise BuildError on content errors unless keep_going."""
+    with workers.gc_paused():
+        return _build(config, keep_going, progress)
+
+
+def _build(config: Config, keep_going: bool, progress: Progress | None) -> BuildResult:
     site, diags = make_site(config)
     errors = [d for d in diags if d.is_error]
     if errors and not keep_going:

@@ -1,0 +1,192 @@
+"""Analysed-article cache: `Source` digest → the `Article` and diagnostics `analyse` made of it.
+
+An unchanged article is not parsed twice across builds. Records are marshal'd tuples (Python
+objects of the model and markdown-it tokens flattened field by field), which loads about five
+times faster than parsing the Markdown again and ten times faster than pickle.
+
+Where: `$ORDBOG_CACHE_DIR`, else `$XDG_CACHE_HOME/ordbog`, else `~/.cache/ordbog`; the value
+`off` disables the cache. One subfolder per *generation* — the ordbog version, a digest of the
+package's own source files and of the model's field names — so upgrading ordbog (or editing it)
+never reads old records; older generations are deleted when a new one is written. A record's key
+also covers the article's path and the site configuration. Corrupt or unreadable records are
+treated as misses; the cache never changes what a build produces, only how fast.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import enum
+import hashlib
+import marshal
+import os
+import shutil
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from markdown_it.token import Token
+
+from ordbog import __version__, diagnostics, model
+from ordbog.diagnostics import Diagnostic
+from ordbog.model import Article, Source
+
+PACKAGE_DIR = Path(__file__).parent
+_TOKEN_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
+_CLASSES: dict[str, type] = {
+    cls.__name__: cls
+    for module in (model, diagnostics)
+    for cls in vars(module).values()
+    if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
+}
+_ENUMS: dict[str, type[enum.Enum]] = {diagnostics.Severity.__name__: diagnostics.Severity}
+
+
+class Uncacheable(ValueError):
+    """A value the record format cannot hold (the article is then simply not cached)."""
+
+
+# --- the record format -------------------------------------------------------------------
+
+def _encode_token(tok: Token) -> tuple:
+    children = None if tok.children is None else tuple(_encode_token(c) for c in tok.children)
+    return (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level, children,
+            tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden)
+
+
+def _decode_token(data: tuple, new=object.__new__) -> Token:
+    tok = new(Token)
+    (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level, children,
+     tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden) = data
+    tok.children = None if children is None else list(map(_decode_token, children))
+    return tok
+
+
+def _encode(value: Any) -> Any:
+    """Model values → marshal-able data; tuples are tagged so they come back as tuples."""
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    if isinstance(value, enum.Enum):
+        return ("e", type(value).__name__, value.value)
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return ("d", value.toordinal())
+    if isinstance(value, Token):
+        return ("k", _encode_token(value))
+    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
+        return ("c", type(value).__name__, tuple(_encode(getattr(value, f.name)) for f in dataclasses.fields(value)))
+    if isinstance(value, tuple):
+        if value and all(isinstance(v, Token) for v in value):  # Article.tokens: the bulk of a record
+            return ("K", tuple(_encode_token(v) for v in value))
+        return ("t", tuple(_encode(v) for v in value))
+    if isinstance(value, list):
+        return ("l", tuple(_encode(v) for v in value))
+    if isinstance(value, dict) and all(isinstance(k, str) for k in value):
+        return ("m", tuple((k, _encode(v)) for k, v in value.items()))
+    raise Uncacheable(type(value).__name__)
+
+
+def _decode(data: Any) -> Any:
+    if not isinstance(data, tuple):
+        return data
+    kind = data[0]
+    if kind == "K":
+        return tuple(map(_decode_token, data[1]))
+    if kind == "k":
+        return _decode_token(data[1])
+    if kind == "t":
+        return tuple(_decode(v) for v in data[1])
+    if kind == "c":
+        return _CLASSES[data[1]](*(_decode(v) for v in data[2]))
+    if kind == "d":
+        return dt.date.fromordinal(data[1])
+    if kind == "l":
+        return [_decode(v) for v in data[1]]
+    if kind == "m":
+        return {k: _decode(v) for k, v in data[1]}
+    if kind == "e":
+        return _ENUMS[data[1]](data[2])
+    raise Uncacheable(f"unknown tag {kind!r}")
+
+
+def encode_result(article: Article | None, diags: list[Diagnostic]) -> bytes:
+    """What `analyse()` returned, as bytes (raises Uncacheable for values it cannot hold)."""
+    try:
+        return marshal.dumps((_encode(article), tuple(_encode(d) for d in diags)))
+    except ValueError as exc:  # marshal refuses an unexpected type inside a token's meta
+        raise Uncacheable(str(exc)) from None
+
+
+def decode_result(data: bytes) -> tuple[Article | None, list[Diagnostic]]:
+    article, diags = marshal.loads(data)
+    return _decode(article), [_decode(d) for d in diags]
+
+
+# --- where records live ------------------------------------------------------------------
+
+def cache_root() -> Path | None:
+    """The cache folder, or None when `ORDBOG_CACHE_DIR=off`."""
+    explicit = os.environ.get("ORDBOG_CACHE_DIR")
+    if explicit is not None:
+        return None if explicit.strip().lower() in ("", "off", "0", "no") else Path(explicit)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "ordbog"
+
+
+@cache
+def generation() -> str:
+    """Changes whenever ordbog's code or data model does: old records are never read."""
+    h = hashlib.sha256(__version__.encode())
+    for path in sorted(PACKAGE_DIR.rglob("*.py")):
+        h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
+        h.update(path.read_bytes())
+    for name, cls in sorted(_CLASSES.items()):
+        h.update(f"{name}:{','.join(f.name for f in dataclasses.fields(cls))}".encode())
+    h.update(",".join(_TOKEN_FIELDS).encode())
+    return f"{__version__}-{h.hexdigest()[:16]}"
+
+
+def record_key(source: Source, config_fingerprint: str) -> str:
+    return hashlib.sha256(f"{source.digest}\0{source.path}\0{source.slug}\0{config_fingerprint}".encode()).hexdigest()
+
+
+class ArticleCache:
+    """Records of one generation in `root/<generation>/<key[:2]>/<key>`."""
+
+    def __init__(self, root: Path) -> None:
+        self.folder = root / generation()
+        self.hits = self.misses = 0
+
+    def get(self, key: str) -> tuple[Article | None, list[Diagnostic]] | None:
+        try:
+            data = (self.folder / key[:2] / key).read_bytes()
+            found = decode_result(data)
+        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, Uncacheable):
+            self.misses += 1
+            return None
+        self.hits += 1
+        return found
+
+    def put(self, key: str, data: bytes) -> None:
+        """Store a record atomically; a cache that cannot be written is silently skipped."""
+        folder = self.folder / key[:2]
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, folder / key)
+        except OSError:
+            return
+
+    def prune_other_generations(self) -> None:
+        if not self.folder.parent.is_dir():
+            return
+        for other in self.folder.parent.iterdir():
+            if other.is_dir() and other.name != self.folder.name:
+                shutil.rmtree(other, ignore_errors=True)
+
+
+def open_cache() -> ArticleCache | None:
+    root = cache_root()
+    return ArticleCache(root) if root is not None else None
