@@ -147,7 +147,7 @@ def plan(rows: list[Row], folder: Path, exists: Callable[[Path], bool], today: d
             problems = split_frontmatter(text, str(path))[4]
             status = "failed" if problems else "created"
             outcomes.append(Outcome(row.number, status, path, problems[0].message if problems else "", text))
-        taken.setdefault(path.name, row.number)
+            taken[path.name] = row.number
     return outcomes
 
 
