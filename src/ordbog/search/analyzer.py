@@ -54,7 +54,7 @@ ANALYZER_VERSION = "1"
 MAX_QUERY_CHARS = 200
 MIN_PART = 3  # shortest compound part ("fod", "ryg", "led")
 COMPOUND_PART_WEIGHT = 0.8
-TYPO_WEIGHT = 0.7
+TYPO_WEIGHT = 0.7  # per edit: one edit 0.7, two edits 0.49
 SYNONYM_WEIGHT = 0.9
 MAX_CORRECTIONS = 3
 MAX_VARIANTS = 8
@@ -108,6 +108,12 @@ def protected_endings() -> tuple[str, ...]:
 
 
 @lru_cache(maxsize=1)
+def short_parts() -> frozenset[str]:
+    """Terms shorter than 4 letters that may still be compound parts ("fod", "ryg")."""
+    return frozenset(fold(t) for t in _stem_tables()["short_parts"])
+
+
+@lru_cache(maxsize=1)
 def builtin_synonyms() -> dict[str, tuple[str, ...]]:
     """The curated Danish health synonym table: folded key → values (as written)."""
     return merge_synonyms({}, json.loads(_data("search_synonyms.json"))["synonyms"])
@@ -143,6 +149,7 @@ def export_tables() -> dict:
         "irregular": dict(sorted(irregular_forms().items())),
         "stem_fixes": dict(sorted(stem_fixes().items())),
         "protected_endings": list(protected_endings()),
+        "short_parts": sorted(short_parts()),
         "synonyms": {k: list(v) for k, v in builtin_synonyms().items()},
     }
 
@@ -196,10 +203,19 @@ def _fixed_stem(word: str) -> str:
 
 
 def _known_part(part: str, vocab: Mapping[str, int]) -> str | None:
+    """The part's term when it may be a compound part: in vocab, no stopword, ≥ 4 letters or listed.
+
+    The part's own spelling counts when it is a vocabulary term and its stem is not
+    ("morgen" stems to "morg", but "morgenen" put "morgen" in the vocabulary).
+    """
     if len(part) < MIN_PART or part in stopwords():
         return None
     t = term(part)
-    return t if t in vocab else None
+    if t not in vocab and part in vocab:
+        t = part
+    if t not in vocab or t in stopwords() or (len(t) < 4 and t not in short_parts()):
+        return None
+    return t
 
 
 def split_compound(word: str, vocab: Mapping[str, int]) -> tuple[str, str] | None:
@@ -235,17 +251,17 @@ def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2) -> list[
         return []
     parts = list(split)
     if depth > 1:
-        for part_word in _part_words(word, split):
+        for part_word in _part_words(word, split, vocab):
             parts += compound_parts(part_word, vocab, depth - 1)
     return list(dict.fromkeys(parts))
 
 
-def _part_words(word: str, split: tuple[str, str]) -> list[str]:
+def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int]) -> list[str]:
     """The surface strings of a split (needed to split parts further)."""
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        if term(word[i:]) == split[1]:
+        if _known_part(word[i:], vocab) == split[1]:
             for left in (word[:i], word[: i - 1]):
-                if term(left) == split[0]:
+                if _known_part(left, vocab) == split[0]:
                     return [left, word[i:]]
     return []
 

@@ -16,7 +16,6 @@ from ordbog.search.analyzer import stopwords, term, words
 from ordbog.search.engine import Hit, Searcher, question_key
 from ordbog.search.passages import Passage
 
-K1, B = 1.2, 0.5
 EXACT_QUESTION_BONUS = 8.0
 DOC_PRIOR = 3.0
 FAQ_PRIOR = 0.5  # an FAQ answer was written to answer a question
@@ -38,30 +37,6 @@ def is_question(q: str) -> bool:
     return len(ws) >= 2 and (q.strip().endswith("?") or ws[0] in QUESTION_WORDS)
 
 
-def passage_scores(searcher: Searcher, hit: Hit) -> dict[int, float]:
-    """Passage number → BM25 score for the hit's variant, over the hit's article's passages."""
-    index = searcher.index
-    pids = searcher.doc_passages.get(hit.doc, range(0))
-    n = max(1, len(index.passages))
-    avg = max(1.0, sum(index.passage_lengths) / n)
-    scores = dict.fromkeys(pids, 0.0)
-    for clause in hit.variant.clauses:
-        best = dict.fromkeys(pids, 0.0)
-        for t, w in clause:
-            row = index.passage_terms.get(t)
-            if not row:
-                continue
-            idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-            for pid in pids:
-                raw = row.get(pid)
-                if raw:
-                    tf = raw / (1 - B + B * index.passage_lengths[pid] / avg)
-                    best[pid] = max(best[pid], w * idf * tf * (K1 + 1) / (K1 + tf))
-        for pid, v in best.items():
-            scores[pid] += v
-    return scores
-
-
 def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answer]:
     """Doc → its best passage for the query, for each of the given hits."""
     if not hits:
@@ -70,7 +45,7 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
     top = hits[0].score or 1.0
     out: dict[int, Answer] = {}
     for hit in hits:
-        for pid, score in passage_scores(searcher, hit).items():
+        for pid, score in searcher.passage_scores(hit.doc, hit.variant).items():
             p = searcher.index.passages[pid]
             score += DOC_PRIOR * hit.score / top
             if p.kind == "faq":

@@ -17,9 +17,12 @@ from functools import cached_property
 from ordbog.search.index import SearchIndex, content_terms
 from ordbog.search.query import Query, Variant, Vocabulary, analyse_query
 
-COVERAGE_POWER = 2.0  # how hard a document is punished for missing part of the query
+COVERAGE_POWER = 1.0  # how hard a document is punished for missing part of the query
 TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
 QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
+PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long queries)
+RERANK_DEPTH = 30
+PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,7 +90,13 @@ class Searcher:
                 if doc not in best or score > best[doc].score:
                     best[doc] = Hit(doc, score, variant)
         docs = self.index.docs
-        return heapq.nsmallest(max(0, limit), best.values(), key=lambda h: (-h.score, docs[h.doc].slug))
+        order = lambda h: (-h.score, docs[h.doc].slug)  # noqa: E731
+        if PASSAGE_WEIGHT:
+            top = heapq.nsmallest(RERANK_DEPTH, best.values(), key=order)
+            for h in top:
+                bonus = max(self.passage_scores(h.doc, h.variant).values(), default=0.0)
+                best[h.doc] = Hit(h.doc, h.score + PASSAGE_WEIGHT * bonus * h.variant.weight, h.variant)
+        return heapq.nsmallest(max(0, limit), best.values(), key=order)
 
     def score_variant(self, variant: Variant) -> dict[int, float]:
         impacts = self.index.impacts
@@ -122,3 +131,31 @@ class Searcher:
             hit_names = sum(1 for name in names if name in terms)
             best = max(best, (hit_names / len(names)) * (hit_clauses / max(1, len(variant.clauses))))
         return TITLE_BONUS * best
+
+    @cached_property
+    def avg_passage_length(self) -> float:
+        lengths = self.index.passage_lengths
+        return max(1.0, sum(lengths) / max(1, len(lengths)))
+
+    def passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
+        """Passage number → BM25 score of the variant, for each passage of one article."""
+        index = self.index
+        pids = self.doc_passages.get(doc, range(0))
+        n = max(1, len(index.passages))
+        scores = dict.fromkeys(pids, 0.0)
+        for clause in variant.clauses:
+            best = dict.fromkeys(pids, 0.0)
+            for t, w in clause:
+                row = index.passage_terms.get(t)
+                if not row:
+                    continue
+                idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
+                for pid in pids:
+                    raw = row.get(pid)
+                    if raw:
+                        norm = 1 - PASSAGE_B + PASSAGE_B * index.passage_lengths[pid] / self.avg_passage_length
+                        tf = raw / norm
+                        best[pid] = max(best[pid], w * idf * tf * (PASSAGE_K1 + 1) / (PASSAGE_K1 + tf))
+            for pid, v in best.items():
+                scores[pid] += v
+        return scores

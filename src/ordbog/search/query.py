@@ -103,40 +103,57 @@ def osa_reference(a: str, b: str) -> int:
 
 def max_typo_distance(word: str) -> int:
     """Edits allowed for a typed word of this length (the word, not its shorter stem)."""
-    return 0 if len(word) < 4 else 1 if len(word) < 8 else 2
+    return 0 if len(word) < 4 else 1 if len(word) < 7 else 2
 
 
-def corrections(word: str, t: str, vocab: Vocabulary) -> list[str]:
-    """Vocabulary terms closest to the word's term: best distance, then highest df, then alphabetical."""
+def corrections(word: str, t: str, vocab: Vocabulary) -> list[tuple[str, int]]:
+    """(term, edits) of the vocabulary terms closest to the typed word or its term.
+
+    Best distance first, then highest df, then alphabetical; at most MAX_CORRECTIONS.
+    """
     limit = max_typo_distance(word)
     if limit == 0:
         return []
-    found = vocab.near(t, limit)
+    found: dict[str, int] = {}
+    near_term = vocab.near(t, limit) if len(t) >= 5 else []  # short stems match too much
+    for d, cand in near_term + vocab.near(word, limit):
+        found[cand] = min(d, found.get(cand, d))
     if not found:
         return []
-    best = min(d for d, _ in found)
-    ranked = sorted((c for d, c in found if d == best), key=lambda c: (-vocab.df[c], c))
-    return ranked[:MAX_CORRECTIONS]
+    best = min(found.values())
+    ranked = sorted((c for c, d in found.items() if d == best), key=lambda c: (-vocab.df[c], c))
+    return [(c, best) for c in ranked[:MAX_CORRECTIONS]]
 
 
-def _word_clauses(word: str, vocab: Vocabulary) -> list[Clause]:
-    """One word → its clause(s): known term, compound parts, or typo corrections."""
+def _word_clauses(word: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str, ...]]) -> list[Clause]:
+    """One word → its clause(s): known term, compound parts, or typo/prefix corrections.
+
+    One-word synonyms of the word join every clause as alternatives at SYNONYM_WEIGHT.
+    """
     t = term(word)
     split = split_compound(word, vocab)
     if split is not None:  # "knæsmerter" also finds "smerter i knæet"
-        return [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in split]
-    if t in vocab:
-        return [((t, 1.0),)]
-    return [((t, 1.0), *((c, TYPO_WEIGHT) for c in corrections(word, t, vocab)))]
+        clauses = [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in split]
+    elif t in vocab:
+        clauses = [((t, 1.0),)]
+    else:
+        clauses = [((t, 1.0), *((c, round(TYPO_WEIGHT**d, 2)) for c, d in corrections(word, t, vocab)))]
+    for value in synonyms.get(word, ()):
+        value_words = content_words(value)
+        if len(value_words) == 1:
+            clauses = [_with(c, (term(value_words[0]), SYNONYM_WEIGHT)) for c in clauses]
+    return clauses
 
 
 def _join_term(left: str, right: str, vocab: Vocabulary) -> str | None:
+    """The vocabulary term two neighbouring words make together ("ryg" + "øvelser", "knoglerne" + "skøre")."""
     if len(left) < MIN_PART or len(right) < MIN_PART:
         return None
-    for link in ("", *LINKING_LETTERS):
-        joined = term(left + link + right)
-        if joined in vocab:
-            return joined
+    for stem in dict.fromkeys((left, term(left))):
+        for link in ("", *LINKING_LETTERS):
+            joined = term(stem + link + right)
+            if joined in vocab:
+                return joined
     return None
 
 
@@ -144,9 +161,9 @@ def _with(clause: Clause, alt: Alternative) -> Clause:
     return clause if any(t == alt[0] for t, _ in clause) else (*clause, alt)
 
 
-def _clauses(ws: list[str], vocab: Vocabulary) -> tuple[Clause, ...]:
+def _clauses(ws: list[str], vocab: Vocabulary, synonyms: Mapping[str, tuple[str, ...]]) -> tuple[Clause, ...]:
     """Clauses for a word sequence (already without stopwords), joins added."""
-    per_word = [_word_clauses(w, vocab) for w in ws]
+    per_word = [_word_clauses(w, vocab, synonyms) for w in ws]
     for i in range(len(ws) - 1):
         joined = _join_term(ws[i], ws[i + 1], vocab)
         if joined is not None:
@@ -162,32 +179,51 @@ def content_words(q: str) -> list[str]:
     return kept or ws
 
 
-def _synonym_spans(ws: list[str], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int, str]]:
-    """(start, end, value) for every synonym key found in ws, longest keys first."""
+def _phrase_spans(ws: list[str], synonyms: Mapping[str, tuple[str, ...]]) -> list[tuple[int, int, str]]:
+    """(start, end, value) for synonym keys found in ws that are not one word → one word.
+
+    Longest keys first, then leftmost; one-word → one-word synonyms are clause alternatives instead.
+    """
     spans = []
     for n in range(min(len(ws), 4), 0, -1):
         for i in range(len(ws) - n + 1):
             for value in synonyms.get(" ".join(ws[i : i + n]), ()):
-                spans.append((i, i + n, value))
+                if n > 1 or len(content_words(value)) > 1:
+                    spans.append((i, i + n, value))
     return spans
 
 
+def _substitute(source: list[str], spans: list[tuple[int, int, str]]) -> list[str]:
+    """source with each (start, end, value) span replaced by the value's words; stopwords dropped."""
+    out, pos = [], 0
+    for start, end, value in sorted(spans):
+        out += [w for w in source[pos:start] if w not in stopwords()] + content_words(value)
+        pos = end
+    return out + [w for w in source[pos:] if w not in stopwords()]
+
+
+def _disjoint(spans: list[tuple[int, int, str]]) -> list[tuple[int, int, str]]:
+    """The first value of each key, keys taken in order, skipping any that overlap a taken one."""
+    taken: list[tuple[int, int, str]] = []
+    for span in spans:
+        if all(span[1] <= t[0] or span[0] >= t[1] for t in taken):
+            taken.append(span)
+    return taken
+
+
 def analyse_query(q: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str, ...]]) -> Query:
-    """Query text → variants: the words as typed, then one per synonym found."""
+    """Query text → variants: the words as typed, then all phrase synonyms at once, then one each."""
     all_words = words(normalize(q))
     ws = content_words(q)
     if not ws:
         return ()
-    variants = [Variant(1.0, _clauses(ws, vocab))]
+    variants = [Variant(1.0, _clauses(ws, vocab, synonyms))]
     seen = {variants[0].clauses}
     # synonym keys may contain stopwords ("ondt i ryggen"), so match on all words too
     for source in (ws, all_words):
-        for start, end, value in _synonym_spans(source, synonyms):
-            rest = [w for w in content_words(value)]
-            replaced = [w for w in source[:start] if w not in stopwords()] + rest + [
-                w for w in source[end:] if w not in stopwords()
-            ]
-            clauses = _clauses(replaced, vocab)
+        spans = _phrase_spans(source, synonyms)
+        for chosen in ([_disjoint(spans)] if len(spans) > 1 else []) + [[span] for span in spans]:
+            clauses = _clauses(_substitute(source, chosen), vocab, synonyms)
             if clauses and clauses not in seen and len(variants) < MAX_VARIANTS:
                 seen.add(clauses)
                 variants.append(Variant(SYNONYM_WEIGHT, clauses))
