@@ -1,68 +1,89 @@
 """Readability: LIX per article and per H2 section, and sentences over the length limit.
 
-Only running text counts (paragraphs and list items), not headings or table cells. An article over
-the LIX limit gets one finding naming its hardest sections; in an article under the limit, each
-section over it gets its own finding, so one hard section in an easy article is still seen.
+Only running text counts (paragraphs and list items), as plain text (a link counts by its visible
+words, not its address); headings and table cells do not. An article at or over the LIX limit gets
+one finding naming its hardest sections; in an article under the limit, each section over it gets
+its own finding, so one hard section in an easy article is still seen.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import Iterator
+from dataclasses import dataclass
+
+from markdown_it.token import Token
 
 from ordbog import markdown
 from ordbog.check import lix
 from ordbog.check.findings import CheckContext, Finding, finding
-from ordbog.check.places import offset_place, paragraphs
+from ordbog.check.places import paragraphs, text_place, token_line
 from ordbog.model import Article, Section
 
 
-def _section_counts(a: Article) -> list[tuple[Section, lix.Counts]]:
-    found = paragraphs(a)
-    result = []
-    for section in a.sections:
-        start, stop = section.token_range
-        counts = lix.Counts()
-        for _i, t in (p for p in found if start <= p[0] < stop):
-            counts = counts + lix.count(markdown.inline_text(t))
-        result.append((section, counts))
-    return result
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    index: int  # in Article.tokens
+    token: Token
+    sentences: tuple[tuple[str, int, int], ...]  # (sentence, words, long words)
+
+    @property
+    def counts(self) -> lix.Counts:
+        return lix.Counts(sum(s[1] for s in self.sentences), len(self.sentences), sum(s[2] for s in self.sentences))
 
 
-def article_lix(a: Article) -> tuple[lix.Counts, list[tuple[Section, lix.Counts]]]:
-    sections = _section_counts(a)
+def _sentence(text: str) -> tuple[str, int, int]:
+    found = lix.words(text)
+    return text, len(found), sum(len(w) > 6 for w in found)
+
+
+def running_text(a: Article) -> tuple[Paragraph, ...]:
+    return tuple(Paragraph(i, t, tuple(_sentence(s) for s in lix.sentences(markdown.inline_text(t))))
+                 for i, t in paragraphs(a))
+
+
+def article_lix(a: Article, found: tuple[Paragraph, ...] | None = None) -> tuple[lix.Counts, list[tuple[Section, lix.Counts]]]:
+    """The whole article's counts, and each section's."""
+    found = running_text(a) if found is None else found
+    starts = [s.token_range[0] for s in a.sections]
+    per_section = [lix.Counts() for _ in a.sections]
     total = lix.Counts()
-    for _s, c in sections:
-        total = total + c
-    return total, sections
+    for p in found:
+        counts = p.counts
+        total = total + counts
+        k = bisect_right(starts, p.index) - 1
+        if k >= 0:
+            per_section[k] = per_section[k] + counts
+    return total, list(zip(a.sections, per_section))
 
 
 def _name(section: Section) -> str:
     return f"'{section.heading}'" if section.heading else "indledningen"
 
 
-def lix_findings(ctx: CheckContext, a: Article) -> Iterator[Finding]:
+def lix_findings(ctx: CheckContext, a: Article, found: tuple[Paragraph, ...]) -> Iterator[Finding]:
     limit, min_words = ctx.settings.lix_max, ctx.settings.section_min_words
-    total, sections = article_lix(a)
+    total, sections = article_lix(a, found)
     hard = sorted(((c.lix, s) for s, c in sections if c.words >= min_words and round(c.lix) >= limit),
                   key=lambda p: -p[0])
     if total.words and round(total.lix) >= limit:
         worst = ", ".join(f"{_name(s)} ({v:.0f})" for v, s in hard[:2])
         hint = "kortere sætninger og færre lange ord" + (f"; sværest: {worst}" if worst else "")
-        yield finding("RDB001", a.path, a.body_line, f"LIX {total.lix:.0f} ({lix.band(total.lix)}); grænsen er {limit}", hint)
+        line = token_line(a, found[0].token) if found else a.body_line
+        yield finding("RDB001", a.path, line, f"LIX {total.lix:.0f} ({lix.band(total.lix)}); målet er under {limit}", hint)
         return
     for value, s in hard:
         yield finding("RDB001", a.path, s.line or a.body_line,
-                      f"afsnittet {_name(s)} har LIX {value:.0f} ({lix.band(value)}); grænsen er {limit}",
+                      f"afsnittet {_name(s)} har LIX {value:.0f} ({lix.band(value)}); målet er under {limit}",
                       "kortere sætninger og færre lange ord")
 
 
-def long_sentences(ctx: CheckContext, a: Article) -> Iterator[Finding]:
+def long_sentences(ctx: CheckContext, a: Article, found: tuple[Paragraph, ...]) -> Iterator[Finding]:
     limit = ctx.settings.sentence_max_words
-    for _i, token in paragraphs(a):
-        for sentence in lix.sentences(token.content):
-            n = len(lix.words(sentence))
+    for p in found:
+        for sentence, n, _long in p.sentences:
             if n > limit:
-                line, column = offset_place(a, token, token.content.find(sentence[:40]))
+                line, column = text_place(a, p.token, sentence[:12])
                 start = " ".join(sentence.split()[:6])
                 yield finding("RDB002", a.path, line, f"sætningen '{start} …' har {n} ord (grænsen er {limit})",
                               "del sætningen i to eller flere", column=column)
@@ -70,5 +91,6 @@ def long_sentences(ctx: CheckContext, a: Article) -> Iterator[Finding]:
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     for a in ctx.articles:
-        yield from lix_findings(ctx, a)
-        yield from long_sentences(ctx, a)
+        found = running_text(a)
+        yield from lix_findings(ctx, a, found)
+        yield from long_sentences(ctx, a, found)
