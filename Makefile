@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 CORPUS ?= ../shared/corpus/ordbog
 
-.PHONY: demo test install install-test browser-deps bench bench-peers clean
+.PHONY: demo test install install-test browser-deps bench bench-peers bench-check clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,10 @@ bench: install
 bench-peers: install
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench_peers.py --corpus $(CORPUS)
+
+## make bench-check: `ordbog check` on the shared corpus, median of 3 (in-process and CLI); target < 2 s
+bench-check: install
+	$(BIN)/python benchmarks/bench_check.py --corpus $(CORPUS) --runs 3
 
 clean:
 	rm -rf _site .pytest_cache .hypothesis bench-out
