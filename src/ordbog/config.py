@@ -107,6 +107,10 @@ class LinksConfig(_Section):
 
 class SearchConfig(_Section):
     enabled: bool = Field(True, description="Build the search index and search page.")
+    synonyms: dict[str, list[str]] = Field(
+        default_factory=dict,
+        description='Extra synonyms for this site: a word or phrase readers type → the terms the articles use, e.g. `{ "knæhaseskade" = ["bakers cyste"] }`. Added to the built-in Danish health synonym list.',
+    )
 
 
 class CheckConfig(_Section):
