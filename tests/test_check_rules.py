@@ -147,3 +147,14 @@ def test_dangling_symlink(tmp_path: Path) -> None:
     (content / "borte.md").unlink()
     (content / "borte.md").symlink_to(content / "musearm.md")
     assert "LOAD005" not in codes(check_folder(content))
+
+
+def test_an_invalid_date_does_not_hide_other_findings(tmp_path: Path) -> None:
+    content = write(tmp_path, site(musearm_md=text({"lastUpdated": '"31/02/2025"'}, "KORT: " + GOOD_BODY)))
+    assert {"FM004", "TXT001"} <= set(codes(check_folder(content)))
+
+
+def test_broken_related_points_at_the_related_key(tmp_path: Path) -> None:
+    content = write(tmp_path, site(musearm_md=text({"related": "\n  - type: ordbog\n    slug: findes-ikke"})))
+    [f] = [f for f in check_folder(content) if f.code == "ART005"]
+    assert f.diagnostic.line == 6

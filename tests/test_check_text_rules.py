@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from check_fixtures import LONG_BODY, NEAR_COPY_BODY, SIBLING_A, SIBLING_B, check_folder, text, write
 from ordbog.check import lix
@@ -77,3 +79,19 @@ def test_different_topics(a: str, b: str) -> None:
 def test_title_pixels_tell_wide_from_narrow() -> None:
     assert title_pixels("iiiiiiiiii") < title_pixels("WWWWWWWWWW")
     assert 540 < title_pixels("Karpaltunnelsyndrom – Hvad er karpaltunnelsyndrom? Tegn og råd") < 620
+
+
+MARKDOWN_PIECES = st.sampled_from([
+    "# H1\n", "## Afsnit\n", "### Spørgsmål?\n", "#### Dybt\n", "## Ofte stillede spørgsmål\n", "Tekst. ", "Kort sætning! ",
+    "[link](/ordbog/x/#y) ", "[a](b.md) ", "![b](/billede.png) ", "<!-- ordbog-ignore: RDB002 -->\n", "KORT: ",
+    "TODO ", "xxx ", "[indsæt tekst] ", "http://x.dk ", "| a | b |\n| - | - |\n| 1 | 2 |\n", "```\nkode  \n```\n",
+    "- punkt\n", "\n", "\n\n", "  \n", "\t", "æøå ÆØÅ ", "Langtordsammensætningerne ", ": ", "? ", "\r\n",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(MARKDOWN_PIECES, max_size=40).map("".join), st.lists(MARKDOWN_PIECES, max_size=40).map("".join))
+def test_the_check_never_raises(tmp_path: Path, first: str, second: str) -> None:
+    content = write(tmp_path, {"a.md": text(body=first), "b.md": text({"title": '"B"', "metaTitle": '"B – b"'}, body=second)})
+    for f in check_folder(content):
+        assert f.diagnostic.line >= 1 and f.diagnostic.column >= 1 and f.diagnostic.message

@@ -14,12 +14,13 @@ from pathlib import Path
 from ordbog import analyse, load
 from ordbog.check import content, duplicates, freshness, links, meta, readability, seo, silence
 from ordbog.check.findings import CheckContext, Finding, from_diagnostic, severity_of
+from ordbog.check.places import key_line
 from ordbog.check.registry import Level, rule, selected
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Source
 
-# the order only decides nothing but speed: findings are sorted at the end
+# the order of families does not matter for the result: findings are sorted at the end
 RULE_FAMILIES = (meta.check, seo.check, links.check, content.check, duplicates.check, readability.check, freshness.check)
 _LINE_BREAK = re.compile(r"\r\n|\r|\n")
 
@@ -54,10 +55,31 @@ def gather(config: Config) -> tuple[list[Source], list[Article], list[Diagnostic
     for source in sources:
         article, found = analyse.analyse(source)
         diags += found
+        if article is None:
+            article = analysed_without_bad_values(source, found)
         if article is not None:
             articles.append(article)
     diags += analyse.check_related(articles)
     return sources, sorted(articles, key=lambda a: a.slug), diags, raw
+
+
+def analysed_without_bad_values(source: Source, diags: list[Diagnostic]) -> Article | None:
+    """The build drops an article with an invalid value (FM004); the check still runs the other rules
+    on it, with those keys left out, so one bad date does not hide every other finding."""
+    bad_lines = {d.line for d in diags if d.code == "FM004"}
+    if not bad_lines or any(d.is_error and d.code != "FM004" for d in diags):
+        return None
+    kept = {k: v for k, v in source.frontmatter.items() if source.key_lines.get(k) not in bad_lines}
+    article, _ = analyse.analyse(replace(source, frontmatter=kept))
+    return article
+
+
+def related_line(ctx: CheckContext, f: Finding) -> Finding:
+    """ART005 points at the `related` key rather than the frontmatter's first line."""
+    source = ctx.sources.get(f.path)
+    if source is None:
+        return f
+    return replace(f, diagnostic=replace(f.diagnostic, line=key_line(source, "related")))
 
 
 def configured(f: Finding, levels: dict[str, str]) -> Finding | None:
@@ -78,6 +100,7 @@ def run_check(config: Config, today: dt.date, select: tuple[str, ...] = (), igno
     ctx = CheckContext(config, today, tuple(articles), {s.path: s for s in sources}, raw)
     findings = [from_diagnostic(d) for d in diags]
     findings = [meta.key_case_edit(ctx, f) if f.code == "FM101" else f for f in findings]
+    findings = [related_line(ctx, f) if f.code == "ART005" else f for f in findings]
     for family in RULE_FAMILIES:
         findings.extend(family(ctx))
     levels = config.file.check.levels
