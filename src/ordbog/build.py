@@ -46,11 +46,16 @@ def make_site(config: Config) -> tuple[Site, list[Diagnostic]]:
     return site_from_articles(config, articles, diags + found)
 
 
-def site_from_articles(config: Config, articles: list[Article], diags: list[Diagnostic]) -> tuple[Site, list[Diagnostic]]:
-    """The whole-site steps after analysis: check `related`, sort, link (the preview calls this too)."""
+def site_from_articles(config: Config, articles: list[Article], diags: list[Diagnostic],
+                       link_site: Callable[[Config, Site], tuple[Site, list[Diagnostic]]] = link.link_site,
+                       ) -> tuple[Site, list[Diagnostic]]:
+    """The whole-site steps after analysis: check `related`, sort, link.
+
+    The live preview calls this too, with a `link_site` that relinks only what can change.
+    """
     diags = diags + analyse.check_related(articles)
     site = Site(tuple(sorted(articles, key=lambda a: a.slug)))
-    site, found = link.link_site(config, site)
+    site, found = link_site(config, site)
     return site, diags + found
 
 
@@ -59,7 +64,7 @@ def site_extras(config: Config, site: Site) -> dict[str, bytes]:
 
     Both `build` and the live preview add these to the rendered files, so put new ones here.
     """
-    return {}
+    return search_web.site_files(config, site)
 
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
@@ -83,7 +88,6 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
             progress("render", done, total)
 
     files = render.render_site(config, site, progress=tick)
-    files.update(search_web.site_files(config, site))
     files.update(site_extras(config, site))
     return BuildResult(site, files, tuple(diags))
 
