@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from ordbog.danish.inflect import Inflector
-from ordbog.linkterms import WORD, Mention, TermIndex
+from ordbog.linkterms import FUNCTION_WORDS, WORD, Mention, TermIndex
 
 LINKABLE_PARENTS = ("paragraph_open", "td_open")
 AUTOLINK_CLASS = "autolink"
@@ -34,9 +34,6 @@ VERB_CONTEXT = frozenset(
 )
 _PREV_WORD = re.compile(r"([^\W_]+)[^\w]{0,3}$")
 _NEXT_WORD = re.compile(r"^\s{1,2}([^\W_]+)")
-FUNCTION_WORDS = frozenset(
-    "og eller men når som hvis at der det den de i på til fra med for af om ved under over efter før kan er var".split()
-)
 _SENTENCE_END = re.compile(r"(^|[.!?:;…»«\"(]\s*)$")
 _HTML_A_OPEN = re.compile(r"^<a[\s>]", re.I)
 _HTML_A_CLOSE = re.compile(r"^</a\s*>", re.I)

@@ -18,8 +18,13 @@ from ordbog.danish.inflect import Inflector
 WORD = re.compile(r"[^\W_]+(?:[-'][^\W_]+)*")
 TITLE_TAIL = re.compile(r"\s+[–—-]\s+.*$")  # "Psoas muskel – funktion og øvelser" → "Psoas muskel"
 PARENS = re.compile(r"\s*\(([^)]*)\)")
-MAX_FORMS = 400  # inflected variants of one multi-word term; beyond this only the head inflects
+MAX_FORMS = 400  # inflected variants of one multi-word term; beyond this only the first and last words inflect
 MIN_LETTERS = 3  # shorter terms link only as written with capitals (acronyms: "KOL", "PMS")
+# closed-class words: never inflected inside a term, never the noun that follows a genitive
+FUNCTION_WORDS = frozenset(
+    "og eller men når som hvis at der det den de en et i på til fra med for af om ved under over efter før "
+    "mod uden mellem hos kan er var vs".split()
+)
 # Danish fixed expressions whose words are not the term ("i løbet af" is "during", not running)
 DEFAULT_STOP_PHRASES = ("i løbet af", "i det lange løb", "på egne ben", "stå på benene", "komme på benene",
                         "på fode", "til fods", "ved hånden", "til hånde", "i hænde", "for hånden",
@@ -81,7 +86,9 @@ def patterns_for(term: Term, inflector: Inflector) -> list[Pattern]:
     if len(words) == 1 and len(words[0]) < MIN_LETTERS and not cased[0]:
         return []
     lower = [w.lower() for w in words]
-    options = [sorted(inflector.forms(w, head=i == len(words) - 1)) for i, w in enumerate(lower)]
+    options = [_word_forms(w, i == len(words) - 1, inflector) for i, w in enumerate(lower)]
+    if _product(options) > MAX_FORMS:
+        options = [options[0]] + [[w] for w in lower[1:-1]] + [options[-1]]
     if _product(options) > MAX_FORMS:
         options = [[w] for w in lower[:-1]] + [options[-1]]
     written = " ".join(lower)
@@ -90,6 +97,13 @@ def patterns_for(term: Term, inflector: Inflector) -> list[Pattern]:
     return [Pattern(" ".join(combo), term, cased, inflected=" ".join(combo) != written, comparative=comparative,
                     genitive=combo[-1] != lower[-1] and combo[-1][-1:] in "s'" and combo[-1][:-1] in heads)
             for combo in itertools.product(*options)]
+
+
+def _word_forms(word: str, head: bool, inflector: Inflector) -> list[str]:
+    """Forms of one word of a term (function words as written: "i", "og", "på")."""
+    if word in FUNCTION_WORDS:
+        return [word]
+    return sorted(inflector.forms(word, head=head))
 
 
 def _product(options: list[list[str]]) -> int:
@@ -124,7 +138,7 @@ class TermIndex:
         """Non-overlapping whole-word mentions, leftmost first, longest at each start."""
         if not self.patterns:
             return []
-        padded = " " + _NON_WORD.sub(" ", text.lower().replace("_", " ")) + " "
+        padded = " " + text.lower().translate(SEPARATORS) + " "
         if len(padded) != len(text) + 2:
             return []  # a character whose lowercase is longer (rare outside Danish): leave the text alone
         found = []
@@ -142,9 +156,10 @@ class TermIndex:
         return out
 
 
-# everything but letters, digits, the hyphen that joins compounds ("knæ-" in "knæ- og hofteskader")
-# and the invisible characters that can sit inside a word (soft hyphen, zero-width joiners)
-_NON_WORD = re.compile(r"[^\w\u00ad\u200b-\u200d\u2060-]")
+# punctuation and spaces become plain spaces, so a key " skulder " only matches a whole word;
+# letters, digits and the hyphen that joins compounds ("knæ-" in "knæ- og hofteskader") stay.
+# Characters not listed (rare symbols) also stay: next to one, a term is simply not linked.
+SEPARATORS = str.maketrans({c: " " for c in "\t\n\r\u00a0\u2009\u202f!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~–—‘’‚“”„«»‹›…•·§°×"})
 
 
 def _case_ok(span: str, cased: tuple[str, ...]) -> bool:

@@ -14,6 +14,9 @@ Only suffix rules matter for inflection; prefixes and compounding are ignored.
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import os
 import re
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,6 +26,7 @@ SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell
 NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
 VERB_TAGS = frozenset({"+DATID", "+PERF_PART", "+IMPERATIV", "+NUTID", "+PASSIV", "+PRÆSENS_PART"})
 ADJ_TAGS = frozenset({"+KOMPARATIV", "+SUPERLATIV", "+SUPERLATIV_PLURALIS"})
+CACHE_VERSION = "1"
 NOUN, VERB, ADJ, OTHER = "noun", "verb", "adj", "other"
 
 
@@ -102,15 +106,31 @@ class Lexicon:
         return found
 
     def lemmas(self, form: str) -> list[tuple[str, frozenset[str]]]:
-        """Entries `form` is a regular form of (itself first), for expanding a paradigm."""
+        """Entries `form` is a regular form of (itself first), for expanding a paradigm.
+
+        Two suffix levels are tried, as the dictionary stacks them: "ryggen" = "ryg" + "g"
+        (consonant doubling, which only exists with a further suffix) + "en".
+        """
         out = [(form, flags) for flags in self.entries.get(form, ())]
+        for rule, base in self._strip(form):
+            out += [(base, flags) for flags in self.entries.get(base, ()) if rule.flag in flags]
+        if out:
+            return out
+        for outer, middle in self._strip(form):
+            for inner, base in self._strip(middle):
+                if outer.flag in inner.cont:
+                    out += [(base, flags) for flags in self.entries.get(base, ()) if inner.flag in flags]
+        return out
+
+    def _strip(self, form: str) -> list[tuple[Rule, str]]:
+        """(rule, base) for every suffix rule that could have produced `form` from `base`."""
+        found = []
         for k in range(1, len(form)):
             for rule in self._by_add.get(form[len(form) - k :], ()):
                 base = form[: len(form) - k] + rule.strip
-                if not rule.cond.search(base):
-                    continue
-                out += [(base, flags) for flags in self.entries.get(base, ()) if rule.flag in flags]
-        return out
+                if rule.cond.search(base):
+                    found.append((rule, base))
+        return found
 
 
 def _condition(text: str) -> re.Pattern[str]:
@@ -136,8 +156,8 @@ def parse_aff(text: str) -> tuple[dict[str, tuple[Rule, ...]], dict[str, str]]:
     return {k: tuple(v) for k, v in rules.items()}, special
 
 
-def parse_dic(text: str) -> tuple[dict[str, tuple[frozenset[str], ...]], dict[str, tuple[str, ...]]]:
-    """Headwords with their flag sets, and irregular forms with their lemmas (`ryg st:ryge`)."""
+def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """Headwords with their flags ("10,46,4;…" for several entries), irregular forms with lemmas (`ryg st:ryge`)."""
     raw: dict[str, str] = {}
     irregular: dict[str, list[str]] = {}
     # one C-level scan: a Python loop over 150,000 lines would dominate a small site's build
@@ -148,7 +168,29 @@ def parse_dic(text: str) -> tuple[dict[str, tuple[frozenset[str], ...]], dict[st
             raw[word] += ";" + flags
         else:
             raw[word] = flags
-    return _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()}
+    return raw, irregular
+
+
+def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """`parse_dic` of the file, kept in the user's cache folder (parsing 150,000 lines costs more
+    than linking a few hundred articles); a stale or unreadable cache is rebuilt."""
+    stat = dic.stat()
+    key = hashlib.sha256(f"{CACHE_VERSION}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
+    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ordbog" / f"hunspell-{key[:16]}.marshal"
+    try:
+        raw, irregular = marshal.loads(path.read_bytes())
+        return raw, irregular
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    raw, irregular = parse_dic(dic.read_text(encoding="utf-8"))
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps((raw, irregular)))
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a read-only home only makes the next build slower
+    return raw, irregular
 
 
 _DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.M)
@@ -186,11 +228,11 @@ def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
 @cache
 def load_lexicon(aff_path: Path) -> Lexicon:
     rules, special = parse_aff(aff_path.read_text(encoding="utf-8"))
-    entries, irregular = parse_dic(aff_path.with_suffix(".dic").read_text(encoding="utf-8"))
+    raw, irregular = cached_dic(aff_path.with_suffix(".dic"))
     by_add: dict[str, list[Rule]] = {}
     for group in rules.values():
         for rule in group:
             if rule.add:
                 by_add.setdefault(rule.add, []).append(rule)
-    return Lexicon(rules, entries, irregular, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
+    return Lexicon(rules, _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()}, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
                    {k: tuple(v) for k, v in by_add.items()})

@@ -13,6 +13,8 @@ Three strategies, selected by `[links] inflection` and compared in benchmarks/li
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +26,7 @@ from ordbog.danish.hunspell import ADJ, NOUN, VERB, Lexicon, load_lexicon
 STRATEGIES = ("hunspell", "snowball", "exact")
 
 
-def stemmer() -> Stemmer.Stemmer:
-    return Stemmer.Stemmer("danish")
+_STEMMER = Stemmer.Stemmer("danish")
 
 
 @dataclass
@@ -35,7 +36,7 @@ class Inflector:
     strategy: str
     vocabulary: Callable[[], Iterable[str]]  # called once, only if a word needs Snowball
     lexicon: Lexicon | None = None
-    _by_stem: dict[str, set[str]] | None = field(default=None, repr=False)
+    _sorted: list[str] | None = field(default=None, repr=False)
 
     def forms(self, word: str, head: bool = True) -> frozenset[str]:
         """`word` (lowercase) and its inflected forms; `head` is the term's last word."""
@@ -65,15 +66,33 @@ class Inflector:
         return self.lexicon is not None and word in self.lexicon.irregular and word.endswith(("re", "st", "ste"))
 
     def _stem_forms(self, word: str) -> set[str]:
-        if self._by_stem is None:
-            words = sorted(set(self.vocabulary()))
-            self._by_stem = {}
-            for w, s in zip(words, stemmer().stemWords(words)):
-                self._by_stem.setdefault(s, set()).add(w)
-        return {word} | self._by_stem.get(stemmer().stemWord(word), set())
+        """Site words with the same Snowball stem; only words starting with the stem can have it."""
+        if self._sorted is None:
+            self._sorted = sorted(set(self.vocabulary()))
+        stem = _STEMMER.stemWord(word)
+        start = bisect.bisect_left(self._sorted, stem)
+        candidates = list(itertools.takewhile(lambda w: w.startswith(stem), self._sorted[start:]))
+        stems = _STEMMER.stemWords(candidates)
+        return {word} | {w for w, s in zip(candidates, stems) if s == stem}
+
+
+MIN_COMPOUND_HEAD, MIN_COMPOUND_PREFIX = 4, 3
 
 
 def hunspell_forms(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
+    """The word's paradigm, or that of its compound head ("skulder|smerter" inflects as "smerter")."""
+    found = _paradigm(lexicon, word, head)
+    if found is not None:
+        return found
+    # a Danish compound inflects on its last part; the longest part the dictionary knows wins
+    for i in range(MIN_COMPOUND_PREFIX, len(word) - MIN_COMPOUND_HEAD + 1):
+        tail = _paradigm(lexicon, word[i:], head)
+        if tail is not None:
+            return {word} | {word[:i] + form for form in tail}
+    return None
+
+
+def _paradigm(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
     """The word's paradigm from the dictionary, or None when the dictionary lacks the word.
 
     A head word uses its noun entries when it has any (so "arm" does not bring "armere").
