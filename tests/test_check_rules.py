@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from check_fixtures import (
-    LONG_BODY, NEAR_COPY_BODY, SIBLING_A, SIBLING_B, TODAY, GOOD_BODY, check_folder, codes, text, write,
+    LONG_BODY, NEAR_COPY_BODY, SIBLING_A, SIBLING_B, GOOD_BODY, check_folder, codes, text, write,
 )
 from ordbog.check.registry import RULES
 

@@ -118,7 +118,7 @@ def test_missing_column_and_wrong_encoding_are_usage_errors(tmp_path: Path) -> N
 
 
 def test_column_names_are_found_loosely() -> None:
-    rows = read_rows("h1,CONTENT,meta_title\nA,B,C\n".encode())
+    rows = read_rows(b"h1,CONTENT,meta_title\nA,B,C\n")
     assert [(r.title, r.content, r.meta_title) for r in rows] == [("A", "B", "C")]
     with pytest.raises(TableError, match="kolonnen H1 mangler"):
         read_rows(b"Navn;Content\nA;B\n")

@@ -38,7 +38,7 @@ def shingles(article: Article) -> frozenset[int]:
     """Hashes of the article's 5-word phrases (64-bit: collisions are negligible at this size)."""
     text = " ".join(t.content for t in article.tokens if t.type == "inline").casefold()
     words = _WORD.findall(text)
-    return frozenset(map(hash, zip(*(words[k:] for k in range(SHINGLE)))))
+    return frozenset(map(hash, zip(*(words[k:] for k in range(SHINGLE)), strict=False)))
 
 
 def similar_pairs(sets: dict[str, frozenset[int]], threshold: float) -> list[tuple[float, str, str]]:

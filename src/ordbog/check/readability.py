@@ -54,7 +54,7 @@ def article_lix(a: Article, found: tuple[Paragraph, ...] | None = None) -> tuple
         k = bisect_right(starts, p.index) - 1
         if k >= 0:
             per_section[k] = per_section[k] + counts
-    return total, list(zip(a.sections, per_section))
+    return total, list(zip(a.sections, per_section, strict=True))
 
 
 def _name(section: Section) -> str:

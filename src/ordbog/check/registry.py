@@ -30,7 +30,7 @@ class Rule:
     fixable: bool = False
 
 
-E, W, I = Level.ERROR, Level.WARNING, Level.INFO
+E, W, INFO = Level.ERROR, Level.WARNING, Level.INFO
 
 
 def _r(code: str, name: str, level: Level, family: str, summary: str, rationale: str, fixable: bool = False) -> Rule:
@@ -53,7 +53,7 @@ RULES: tuple[Rule, ...] = (
     _r("FM003", "unclosed-frontmatter", E, "frontmatter", "Frontmatter mangler den afsluttende '---'.", "Without the closing line the whole body would be read as metadata."),
     _r("FM004", "invalid-value", E, "frontmatter", "En værdi i frontmatter har forkert type eller er ikke en dato.", "A date that is not a date, or text where a list belongs, cannot be published correctly."),
     _r("FM005", "date-in-future", E, "frontmatter", "En dato ligger i fremtiden.", "A future 'last updated' date misleads readers and search engines and is nearly always a typo."),
-    _r("FM006", "date-format", I, "frontmatter", "En dato er ikke skrevet som DD/MM/ÅÅÅÅ.", "One date spelling across the site keeps diffs and spreadsheets consistent.", True),
+    _r("FM006", "date-format", INFO, "frontmatter", "En dato er ikke skrevet som DD/MM/ÅÅÅÅ.", "One date spelling across the site keeps diffs and spreadsheets consistent.", True),
     _r("FM101", "key-case", W, "frontmatter", "En nøgle er stavet med forkerte store/små bogstaver.", "`Title:` is read as `title:` today, but other tools are case-sensitive and will lose it.", True),
     _r("FM102", "unknown-key", W, "frontmatter", "Ukendt nøgle i frontmatter.", "An unknown key is usually a misspelt known key, whose value is then silently ignored."),
     _r("ART001", "missing-title", W, "frontmatter", "'title' mangler.", "The title is the H1 and index entry; guessed titles can be wrong."),
@@ -69,7 +69,7 @@ RULES: tuple[Rule, ...] = (
     _r("SEO006", "multiple-h1", W, "seo", "Siden får mere end én H1.", "The title is the page's only H1; a second one blurs what the page is about."),
     _r("SEO007", "missing-h1", W, "seo", "Siden har ingen rigtig H1.", "Without title, metaTitle or '# H1' the H1 is guessed from the file name."),
     _r("SEO008", "heading-skip", W, "seo", "Et overskriftsniveau springes over.", "Screen readers navigate by heading level; a jump from H2 to H4 hides structure."),
-    _r("SEO009", "h2-repeats-title", I, "seo", "Første H2 gentager titlen.", "The H1 already says it; a repeated heading wastes the most visible line."),
+    _r("SEO009", "h2-repeats-title", INFO, "seo", "Første H2 gentager titlen.", "The H1 already says it; a repeated heading wastes the most visible line."),
     # links and media
     _r("LNK001", "broken-link", E, "links", "Et internt link peger på ingenting.", "A broken link is the quickest way to lose a reader's trust."),
     _r("LNK002", "missing-image", E, "links", "Et billede findes ikke.", "A missing image shows as a broken icon and its alt text."),
@@ -80,12 +80,12 @@ RULES: tuple[Rule, ...] = (
     _r("TXT002", "empty-section", W, "content", "En overskrift har ingen tekst under sig.", "An empty section promises an answer that is not there."),
     _r("ART003", "faq-without-answer", W, "content", "Et FAQ-spørgsmål har intet svar.", "An unanswered question is worse than none, and FAQPage data without answers is invalid."),
     _r("TXT003", "faq-not-last", W, "content", "FAQ-afsnittet er ikke det sidste afsnit.", "Everything after the FAQ is swallowed by it on the page and in FAQPage structured data."),
-    _r("TXT004", "trailing-whitespace", I, "content", "Linjer slutter med mellemrum.", "Invisible trailing spaces make noisy diffs (real Markdown line breaks are left alone).", True),
+    _r("TXT004", "trailing-whitespace", INFO, "content", "Linjer slutter med mellemrum.", "Invisible trailing spaces make noisy diffs (real Markdown line breaks are left alone).", True),
     _r("DUP001", "near-duplicate", W, "content", "To artikler er næsten ens.", "Near-copies split readers and search ranking between two pages and drift apart when one is edited."),
     _r("DUP002", "duplicate-topic", W, "content", "To artikler handler om det samme emne.", "Two slugs for one topic compete in search; merge them and redirect one."),
     # readability
     _r("RDB001", "readability", W, "readability", "Teksten er svær at læse (LIX).", "Health information must be readable by everyone; LIX above the limit loses many readers."),
-    _r("RDB002", "long-sentence", I, "readability", "En sætning er meget lang.", "Long sentences are the main cause of hard Danish text and the easiest to fix."),
+    _r("RDB002", "long-sentence", INFO, "readability", "En sætning er meget lang.", "Long sentences are the main cause of hard Danish text and the easiest to fix."),
     # freshness
     _r("REV001", "review-due", W, "freshness", "Artiklen bør gennemgås igen.", "Health advice ages; readers and search engines trust recently reviewed pages."),
 )
