@@ -44,12 +44,13 @@ def _refuse(path: Path, message: str, hint: str) -> BuildError:
 def check_output_dir(out: Path, content_dir: Path, force: bool = False) -> None:
     """Raise BuildError when writing `out` could destroy something that is not ours."""
     out, content = out.resolve(), content_dir.resolve()
+    precious = (Path.home().resolve(), Path.cwd().resolve())
+    if out == Path(out.anchor) or any(out == p or out in p.parents for p in precious):
+        raise _refuse(out, "outputmappen må ikke være roden, din hjemmemappe, den aktuelle mappe eller en mappe "
+                      "over dem (de ville blive slettet)", "vælg en undermappe med --out, fx --out _site")
     if out == content or out in content.parents or content in out.parents:
         raise _refuse(out, "outputmappen må ikke være indholdsmappen, ligge i den eller indeholde den",
                       "vælg en anden mappe med --out, fx --out _site")
-    if out == Path.home().resolve() or out == Path(out.anchor) or out == Path.cwd().resolve():
-        raise _refuse(out, "outputmappen må ikke være din hjemmemappe, roden eller den aktuelle mappe",
-                      "vælg en undermappe med --out, fx --out _site")
     if out.exists() and not out.is_dir():
         raise _refuse(out, "outputstien findes allerede og er ikke en mappe", "vælg en anden sti med --out")
     if out.is_dir() and any(out.iterdir()) and not (out / MARKER).exists() and not force:
@@ -57,10 +58,18 @@ def check_output_dir(out: Path, content_dir: Path, force: bool = False) -> None:
                       "vælg en tom mappe, eller brug --force, hvis mappens indhold må slettes")
 
 
+def _inside(root: Path, rel: str) -> Path:
+    """root/rel, refusing paths that would land outside the staging folder."""
+    parts = rel.split("/")
+    if not rel or rel.startswith("/") or "\\" in rel or any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"unsafe output path {rel!r}")
+    return root.joinpath(*parts)
+
+
 def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
     made: set[Path] = set()
     for rel in sorted(files):
-        target = root / rel
+        target = _inside(root, rel)
         if target.parent not in made:
             target.parent.mkdir(parents=True, exist_ok=True)
             made.add(target.parent)
@@ -70,8 +79,9 @@ def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
 
 def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: bool = False) -> None:
     """Replace `out` by exactly `files`, atomically."""
-    check_output_dir(out, content_dir, force)
     out = out.resolve()
+    recover_interrupted(out)
+    check_output_dir(out, content_dir, force)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
     try:
@@ -89,16 +99,24 @@ def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: 
             os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
+        recover_interrupted(out)  # a failure between the fallback renames must not lose the old site
         raise
     clean_leftovers(out)
 
 
+def recover_interrupted(out: Path) -> None:
+    """Put the previous site back if a build was killed between the two fallback renames."""
+    if out.exists() or out.is_symlink() or not out.parent.is_dir():
+        return
+    for old in sorted(out.parent.glob(f".{out.name}.old-*/site")):
+        if (old / MARKER).is_file():
+            os.rename(old, out)
+            return
+
+
 def clean_leftovers(out: Path) -> None:
     """Remove staging folders that a killed build left next to the output (restoring a lost site)."""
-    if not out.exists():
-        for old in sorted(out.parent.glob(f".{out.name}.old-*/site")):
-            os.rename(old, out)
-            break
+    recover_interrupted(out)
     for stale in out.parent.glob(f".{out.name}.new-*"):
         shutil.rmtree(stale, ignore_errors=True)
     for stale in out.parent.glob(f".{out.name}.old-*"):
