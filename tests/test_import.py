@@ -128,6 +128,8 @@ def test_delimiter_sniffing() -> None:
     assert delimiter("H1;Content;Meta title\n") == ";"
     assert delimiter("H1,Content,Meta title\n") == ","
     assert delimiter('"H1, titel";Content\n') == ";"
+    assert delimiter("sep=,\nH1;Content\n") == ","
+    assert [r.title for r in read_rows(b"sep=;\nH1;Content\nKn\xc3\xa6;Ondt\n")] == ["Knæ"]
 
 
 def test_plan_is_pure_and_uses_the_given_day(tmp_path: Path) -> None:

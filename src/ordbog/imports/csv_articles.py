@@ -70,8 +70,11 @@ def decode(raw: bytes) -> str:
 
 
 def delimiter(text: str) -> str:
-    """';' or ',' (or tab): whichever splits the header line into the most cells."""
+    """';' or ',' (or tab): whichever splits the header line into the most cells, or what a leading
+    `sep=;` line (written by some Excel versions and tools) says."""
     header = text.split("\n", 1)[0]
+    if header.lower().startswith("sep=") and len(header) == 5:
+        return header[4]
     return max((";", ",", "\t"), key=lambda d: (len(next(csv.reader([header], delimiter=d))), d == ";"))
 
 
@@ -95,7 +98,10 @@ def column_map(header: list[str]) -> dict[str, int]:
 
 def read_rows(raw: bytes) -> list[Row]:
     text = decode(raw)
-    records = list(csv.reader(io.StringIO(text), delimiter=delimiter(text)))
+    separator = delimiter(text)
+    if text[:4].lower() == "sep=":
+        text = text.split("\n", 1)[1] if "\n" in text else ""
+    records = list(csv.reader(io.StringIO(text), delimiter=separator))
     if not records:
         raise TableError("filen er tom", "eksportér regnearket med en overskriftsrække og én række pr. artikel")
     cols = column_map(records[0])
