@@ -6,13 +6,14 @@ that turns the previous output folder into the next one.
 
 The contract, tested with random edit sequences: `snapshot.files` always equals
 `build.build(config, keep_going=True).files`, byte for byte. Reuse is therefore only ever
-decided by comparing *inputs*, never by guessing what a stage does:
+decided by comparing each stage's *inputs* with the previous ones:
 
 - load: a file is re-read only when the watcher named it or its (mtime, size, inode) changed;
   `load.load_sources` itself still discovers files and resolves duplicate slugs;
 - analyse: a Source is re-analysed only when its path or bytes changed (analyse is per file);
-- link, 'Se også' back-references and the site-wide extras (search index, …) run on the whole
-  site every time, because one title or alias can change links anywhere;
+- link: the link index is rebuilt, and articles relinked, only where a title, alias or vocabulary
+  change can alter links (`preview.relink`); back-references and the site-wide extras (search
+  index, …) run on the whole site every time;
 - render: an article's files are re-rendered only when the linked article (tokens included),
   its `render.article_context` or the theme/config changed; listing files when any article did.
 """
@@ -26,10 +27,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ordbog import analyse, build, link, load, render, urls
+from ordbog import build, load, render, urls
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Site, Source
+from ordbog.preview.relink import LinkState, link_incremental
 
 Read = tuple[Source | None, list[Diagnostic]]
 Analysed = tuple[Article | None, tuple[Diagnostic, ...]]
@@ -49,6 +51,7 @@ class Snapshot:
     listing: Mapping[str, bytes]
     files: Mapping[str, bytes]
     diagnostics: tuple[Diagnostic, ...]
+    links: LinkState | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -159,7 +162,13 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     sources, diags = load.load_sources(config.content_dir, read=cached_reader(
         previous.reads if previous else _EMPTY, changed, reads))
     articles, found, analysed = analyse_cached(sources, previous.analysed if previous else _EMPTY)
-    site, diags = build.site_from_articles(config, articles, diags + found)
+    links: list[LinkState | None] = [None]
+
+    def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
+        linked, found, links[0] = link_incremental(config, site, previous.links if previous else None)
+        return linked, found
+
+    site, diags = build.site_from_articles(config, articles, diags + found, link_site=link_site)
     reuse = None if fresh else previous
     per_article, n_rendered = render_changed(config, site, reuse)
     files = {path: data for _, out in per_article.values() for path, data in out.items()}
@@ -168,7 +177,8 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     files.update(render.static_files(config))
     files.update(build.site_extras(config, site))
     snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
-                        MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags))
+                        MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags),
+                        links[0])
     return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered)
 
 
