@@ -167,7 +167,7 @@ def fold(word: str) -> str:
     word = "".join(FOLD_MAP.get(ch, ch) for ch in word.lower())
     if word.isascii():
         return word
-    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)).lower()
 
 
 def words(text: str) -> list[str]:

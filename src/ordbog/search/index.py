@@ -97,7 +97,8 @@ def bm25f_impacts(per_doc: list[dict[str, tuple[dict[str, float], int]]]) -> dic
     impacts = {}
     for t, row in sorted(pseudo.items()):
         idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-        impacts[t] = {doc: idf * x * (K1 + 1) / (K1 + x) for doc, x in row.items()}
+        # rounded here, not only when stored, so a fresh index and a cached one rank alike
+        impacts[t] = {doc: round(idf * x * (K1 + 1) / (K1 + x), 5) for doc, x in row.items()}
     return impacts
 
 
@@ -165,7 +166,7 @@ def to_json(index: SearchIndex) -> dict:
         "format": INDEX_FORMAT,
         "key": index.key,
         "docs": [[d.slug, d.title, d.url, d.description, list(d.title_terms), [list(a) for a in d.alias_terms]] for d in index.docs],
-        "impacts": {t: [[d, round(s, 5)] for d, s in row.items()] for t, row in index.impacts.items()},
+        "impacts": {t: [[d, s] for d, s in row.items()] for t, row in index.impacts.items()},
         "vocab": index.vocab,
         "synonyms": {k: list(v) for k, v in index.synonyms.items()},
         "passages": [[p.doc, p.kind, p.heading, p.anchor, p.text] for p in index.passages],
