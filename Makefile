@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 CORPUS ?= ../shared/corpus/ordbog
 
-.PHONY: demo test install install-test browser-deps bench bench-peers bench-check clean
+.PHONY: demo test install install-test browser-deps bench bench-peers bench-check bench-search clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -37,6 +37,11 @@ bench: install
 bench-peers: install
 	$(BIN)/pip install -q -e '.[bench]'
 	$(BIN)/python benchmarks/bench_peers.py --corpus $(CORPUS)
+
+## make bench-search: search quality (MRR@10, nDCG@10, R@10, empty share per kind) and latency of
+## `ordbog search --batch` on ../shared/eval and benchmarks/search/*.jsonl, plus `ordbog ask` on the FAQ set
+bench-search: install
+	$(BIN)/python benchmarks/search_eval.py --corpus $(CORPUS) --eval $(dir $(CORPUS))../eval
 
 ## make bench-check: `ordbog check` on the shared corpus, median of 3 (in-process and CLI); target < 2 s
 bench-check: install
