@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
+import resource
 import statistics
 import subprocess
 import sys
@@ -33,17 +35,21 @@ def main() -> None:
         start = time.perf_counter()
         result = run_check(config, today)
         inproc.append(time.perf_counter() - start)
-    cli = []
+    cli, cpu = [], []
     for _ in range(args.runs):
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         start = time.perf_counter()
         subprocess.run([sys.executable, "-m", "ordbog", "check", "--content", str(args.corpus), "--format", "json"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
         cli.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        cpu.append(after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime)
     assert result is not None
     n = len(result.context.articles)
     print(f"articles: {n}, findings: {len(result.findings)}")
     print(f"in-process run_check: median {statistics.median(inproc):.3f} s of {[round(t, 3) for t in inproc]}")
-    print(f"CLI (incl. interpreter start): median {statistics.median(cli):.3f} s of {[round(t, 3) for t in cli]}")
+    print(f"CLI (incl. interpreter start): median {statistics.median(cli):.3f} s wall of {[round(t, 3) for t in cli]}, "
+          f"median {statistics.median(cpu):.3f} s CPU; load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     for (code, name), count in sorted(Counter((f.code, f.rule.name) for f in result.findings).items()):
         print(f"  {code:<8} {name:<24} {count:>5}")
 

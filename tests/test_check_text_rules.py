@@ -36,11 +36,12 @@ def test_sentences_end_at_full_stop_question_and_colon_before_a_capital() -> Non
 def _shingles(body: str) -> frozenset[int]:
     from ordbog.analyse import analyse
     from ordbog.check.duplicates import shingles
+    from ordbog.check.prose import running_text
     from ordbog.model import Source
 
     article, _ = analyse(Source("x.md", "x", {"title": "X", "metaTitle": "X – y"}, {}, body, 1, ""))
     assert article is not None
-    return shingles(article)
+    return shingles(running_text(article))
 
 
 def test_a_copy_with_three_sentences_changed_scores_high_and_template_siblings_low() -> None:

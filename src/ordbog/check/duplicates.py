@@ -1,9 +1,9 @@
 """Duplicate pages: near-duplicate articles (shared 5-word phrases) and duplicate topics (titles
 that name the same thing).
 
-Near-duplicates: every article becomes the set of its 5-word shingles. Phrases that many articles
-share are template text ("Hvornår skal man søge hjælp"), so candidate pairs come only from rare
-phrases (in at most `_RARE` articles); each candidate pair is then scored exactly by Jaccard
+Near-duplicates: the running text of every article becomes the set of its 5-word shingles. Phrases
+that many articles share are template text ("Hvornår skal man søge hjælp"), so candidate pairs come
+only from rare phrases (in at most `_RARE` articles); each candidate pair is then scored exactly by Jaccard
 similarity. Articles written from one template about different things share many phrases but few
 rare ones, and score far below a copy with a few sentences changed.
 
@@ -24,20 +24,18 @@ import Stemmer
 
 from ordbog.check.findings import CheckContext, Finding, finding
 from ordbog.check.places import key_line
+from ordbog.check.prose import Paragraph
 from ordbog.danish.slug import transliterate
-from ordbog.model import Article
 
 SHINGLE = 5
 _RARE = 4
-_WORD = re.compile(r"[^\W_]+")
 _NON_LETTER = re.compile(r"[^a-z0-9]")
 _TOPIC_SUFFIXES = ("syndromet", "syndrom")
 
 
-def shingles(article: Article) -> frozenset[int]:
-    """Hashes of the article's 5-word phrases (64-bit: collisions are negligible at this size)."""
-    text = " ".join(t.content for t in article.tokens if t.type == "inline").casefold()
-    words = _WORD.findall(text)
+def shingles(paragraphs: tuple[Paragraph, ...]) -> frozenset[int]:
+    """Hashes of the 5-word phrases of an article's running text (64-bit: collisions are negligible)."""
+    words = " ".join(w for p in paragraphs for s in p.sentences for w in s.words).casefold().split(" ")
     return frozenset(map(hash, zip(*(words[k:] for k in range(SHINGLE)), strict=False)))
 
 
@@ -66,7 +64,7 @@ def similar_pairs(sets: dict[str, frozenset[int]], threshold: float) -> list[tup
 
 
 def near_duplicates(ctx: CheckContext) -> Iterator[Finding]:
-    sets = {a.path: shingles(a) for a in ctx.articles}
+    sets = {a.path: shingles(ctx.prose(a)) for a in ctx.articles}
     lines = {a.path: a.body_line for a in ctx.articles}
     for score, x, y in similar_pairs(sets, ctx.settings.near_duplicate_threshold):
         for path, other in ((x, y), (y, x)):

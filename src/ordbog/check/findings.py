@@ -58,6 +58,18 @@ class CheckContext:
     def by_slug(self) -> dict[str, Article]:
         return {a.slug: a for a in self.articles}
 
+    @cached_property
+    def _prose(self) -> dict[str, tuple]:
+        return {}
+
+    def prose(self, article: Article) -> tuple:
+        """The article's running text (`prose.Paragraph`s), computed once per check."""
+        from ordbog.check.prose import running_text
+
+        if article.path not in self._prose:
+            self._prose[article.path] = running_text(article)
+        return self._prose[article.path]
+
 
 _SEVERITY = {Level.ERROR: Severity.ERROR, Level.WARNING: Severity.WARNING, Level.INFO: Severity.INFO}
 

@@ -10,36 +10,12 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Iterator
-from dataclasses import dataclass
 
-from markdown_it.token import Token
-
-from ordbog import markdown
 from ordbog.check import lix
 from ordbog.check.findings import CheckContext, Finding, finding
-from ordbog.check.places import paragraphs, text_place, token_line
+from ordbog.check.places import text_place, token_line
+from ordbog.check.prose import Paragraph, running_text
 from ordbog.model import Article, Section
-
-
-@dataclass(frozen=True, slots=True)
-class Paragraph:
-    index: int  # in Article.tokens
-    token: Token
-    sentences: tuple[tuple[str, int, int], ...]  # (sentence, words, long words)
-
-    @property
-    def counts(self) -> lix.Counts:
-        return lix.Counts(sum(s[1] for s in self.sentences), len(self.sentences), sum(s[2] for s in self.sentences))
-
-
-def _sentence(text: str) -> tuple[str, int, int]:
-    found = lix.words(text)
-    return text, len(found), sum(len(w) > 6 for w in found)
-
-
-def running_text(a: Article) -> tuple[Paragraph, ...]:
-    return tuple(Paragraph(i, t, tuple(_sentence(s) for s in lix.sentences(markdown.inline_text(t))))
-                 for i, t in paragraphs(a))
 
 
 def article_lix(a: Article, found: tuple[Paragraph, ...] | None = None) -> tuple[lix.Counts, list[tuple[Section, lix.Counts]]]:
@@ -81,16 +57,17 @@ def lix_findings(ctx: CheckContext, a: Article, found: tuple[Paragraph, ...]) ->
 def long_sentences(ctx: CheckContext, a: Article, found: tuple[Paragraph, ...]) -> Iterator[Finding]:
     limit = ctx.settings.sentence_max_words
     for p in found:
-        for sentence, n, _long in p.sentences:
+        for sentence in p.sentences:
+            n = len(sentence.words)
             if n > limit:
-                line, column = text_place(a, p.token, sentence[:12])
-                start = " ".join(sentence.split()[:6])
+                line, column = text_place(a, p.token, sentence.text[:12])
+                start = " ".join(sentence.text.split()[:6])
                 yield finding("RDB002", a.path, line, f"sætningen '{start} …' har {n} ord (grænsen er {limit})",
                               "del sætningen i to eller flere", column=column)
 
 
 def check(ctx: CheckContext) -> Iterator[Finding]:
     for a in ctx.articles:
-        found = running_text(a)
+        found = ctx.prose(a)
         yield from lix_findings(ctx, a, found)
         yield from long_sentences(ctx, a, found)
