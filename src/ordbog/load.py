@@ -85,18 +85,38 @@ def _decode(raw: bytes, shown: str) -> tuple[str | None, list[Diagnostic]]:
     return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n"), []
 
 
-def _yaml_problem(exc: yaml.YAMLError, shown: str, fm_line: int) -> Diagnostic:
+_YAML_PROBLEMS = {  # PyYAML's English problem → what it means to an editor
+    "mapping values are not allowed here": "et kolon i en værdi uden anførselstegn",
+    "mapping values are not allowed in this context": "et kolon i en værdi uden anførselstegn",
+    "did not find expected key": "en linje passer ikke ind (indrykning eller anførselstegn)",
+    "found character that cannot start any token": "et tegn, der ikke må stå her",
+    "found undefined alias": "et '*' i starten af en værdi",
+    "expected <block end>, but found '-'": "en listelinje med forkert indrykning",
+}
+
+
+def _yaml_problem(exc: yaml.YAMLError, shown: str, fm_line: int, fm_text: str = "") -> Diagnostic:
     mark = getattr(exc, "problem_mark", None)
     line = fm_line + (mark.line if mark else 0)
     problem = getattr(exc, "problem", None) or str(exc)
+    lines = fm_text.split("\n")[: (mark.line + 1) if mark else None]
+    tabbed = next((i for i, text in enumerate(lines) if "\t" in text), None)
+    if tabbed is not None:
+        return error(shown, fm_line + tabbed, "FM001", "frontmatter er ikke gyldig YAML: linjen indeholder en tabulator",
+                     "brug mellemrum i stedet for tabulator til indrykning")
+    unclosed = next((i for i, text in enumerate(lines) if text.replace('\\"', "").count('"') % 2), None)
+    if unclosed is not None:
+        return error(shown, fm_line + unclosed, "FM001",
+                     "frontmatter er ikke gyldig YAML: et anførselstegn (\") bliver ikke lukket på linjen",
+                     "luk anførselstegnet i slutningen af værdien, fx title: \"Knæ\"")
     hint = "tjek indrykning, kolon og anførselstegn i frontmatter"
-    if "\\t" in problem or "tab" in problem:
-        hint = "brug mellemrum i stedet for tabulator til indrykning"
-    elif "quote" in problem or "scalar" in problem:
+    if "quote" in problem or "scalar" in problem:
         hint = "luk anførselstegnet, eller sæt hele værdien i anførselstegn"
     elif "mapping values" in problem:
         hint = "sæt værdier med kolon i anførselstegn, fx title: \"Knæ: årsager\""
-    return error(shown, line, "FM001", f"frontmatter er ikke gyldig YAML: {problem}", hint)
+    meaning = _YAML_PROBLEMS.get(problem)
+    message = f"{meaning} ({problem})" if meaning else problem
+    return error(shown, line, "FM001", f"frontmatter er ikke gyldig YAML: {message}", hint)
 
 
 def key_lines(fm_text: str, first_line: int) -> dict[str, int]:
@@ -122,7 +142,7 @@ def split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], dict[str, 
     try:
         data = yaml.load(fm_text, Loader=_Loader)
     except yaml.YAMLError as exc:
-        return {}, {}, body, body_line, [_yaml_problem(exc, shown, 2)]
+        return {}, {}, body, body_line, [_yaml_problem(exc, shown, 2, fm_text)]
     if data is None:
         data = {}
     if not isinstance(data, dict):
