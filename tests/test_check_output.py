@@ -141,12 +141,14 @@ def test_inline_silencing_in_frontmatter(tmp_path: Path) -> None:
 
 
 def test_stats_report(tmp_path: Path) -> None:
-    content = write(tmp_path, PROBLEMS)
+    same_day = text({"title": '"Albue"', "metaTitle": '"Albue – led"', "lastUpdated": '"01/01/2023"', "datePublished": '"01/01/2023"'})
+    content = write(tmp_path, {**PROBLEMS, "albue.md": same_day})
     result = run("check", "--content", str(content), "--today", TODAY.isoformat(), "--stats")
     out = result.stdout
-    assert "Artikler pr. bogstav:\n  M 1  S 1\n" in out
+    assert "Artikler pr. bogstav:\n  A 1  M 1  S 1\n" in out
     assert "LIX-fordeling:" in out and "meget let" in out
-    assert "  24 måneder eller mere     1" in out and "ældste: " + str(content / "skulder.md") + " (01/01/2023)" in out
+    assert "  24 måneder eller mere     2" in out
+    assert f"ældste: {content / 'albue.md'} (01/01/2023), {content / 'skulder.md'} (01/01/2023)" in out
     assert "Fund pr. regel:" in out and "TXT001   leftover-marker" in out
 
 

@@ -27,7 +27,7 @@ def letters(ctx: CheckContext) -> list[str]:
 
 
 def lix_distribution(ctx: CheckContext) -> list[str]:
-    values = [article_lix(a)[0].lix for a in ctx.articles]
+    values = [article_lix(a, ctx.prose(a))[0].lix for a in ctx.articles]
     values = [v for v in values if v]
     bands = Counter(lix.band(v) for v in values)
     out = ["LIX-fordeling:"]
@@ -41,7 +41,7 @@ def lix_distribution(ctx: CheckContext) -> list[str]:
 
 
 def review_ages(ctx: CheckContext) -> list[str]:
-    dated = sorted((d, a) for a in ctx.articles if (found := review_date(a)) for d in (found[0],))
+    dated = sorted(((found[0], a) for a in ctx.articles if (found := review_date(a))), key=lambda p: (p[0], p[1].path))
     buckets = Counter(next(name for upper, name in AGE_BUCKETS if months_between(d, ctx.today) < upper) for d, _ in dated)
     out = [f"Gennemgang (i dag er {format_dmy(ctx.today)}, interval {ctx.settings.review_months} måneder):"]
     for _upper, name in reversed(AGE_BUCKETS):
