@@ -6,7 +6,6 @@ Exit codes: 0 success, 1 content errors (the diagnostics say where), 2 usage err
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import sys
 from pathlib import Path
@@ -159,7 +158,13 @@ def new(
         err.print(f"{path}:1:1: error CLI003: filen findes allerede og bliver ikke overskrevet\n"
                   "    tip: vælg en anden titel, eller redigér den eksisterende fil", markup=False)
         raise typer.Exit(EXIT_USAGE)
-    today = dt.date.today().strftime("%d/%m/%Y")
+    from ordbog.check.clock import TodayError, resolve_today
+
+    try:
+        today = resolve_today().strftime("%d/%m/%Y")  # SOURCE_DATE_EPOCH makes the file reproducible
+    except TodayError as exc:
+        err.print(f"error CLI004: {exc}\n    tip: sæt SOURCE_DATE_EPOCH til et antal sekunder, eller fjern den", markup=False)
+        raise typer.Exit(EXIT_USAGE) from None
     text = NEW_TEMPLATE.format(title=title.replace('"', "'"), lower=title.lower(), today=today)
     with open(path, "x", encoding="utf-8") as fh:
         fh.write(text)
@@ -205,6 +210,10 @@ _register_check(app)
 from ordbog.imports.cli import register as _register_import  # noqa: E402
 
 _register_import(app)
+
+from ordbog.linkreport import register as _register_links  # noqa: E402
+
+_register_links(app)
 
 
 def version_callback(value: bool) -> None:
