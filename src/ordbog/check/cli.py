@@ -11,7 +11,7 @@ import typer
 
 ContentOpt = Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
 ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Sti til ordbog.toml.")]
-TodayOpt = Annotated[Optional[str], typer.Option("--today", help="Dagens dato (ÅÅÅÅ-MM-DD) for datoregler. Standard: $SOURCE_DATE_EPOCH, ellers systemets dato.")]
+TodayOpt = Annotated[Optional[str], typer.Option("--today", metavar="ÅÅÅÅ-MM-DD", help="Dagens dato (ÅÅÅÅ-MM-DD) for datoregler. Standard: $SOURCE_DATE_EPOCH, ellers systemets dato.")]
 
 
 class Format(str, Enum):
@@ -56,8 +56,8 @@ def check(
     content: ContentOpt = None,
     config: ConfigOpt = None,
     output_format: Annotated[Format, typer.Option("--format", "-f", help="text (til mennesker), json eller sarif (til CI).")] = Format.text,
-    select: Annotated[Optional[list[str]], typer.Option("--select", help="Kør kun disse regler (kode, navn eller familie; kan gentages eller kommasepareres).")] = None,
-    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", help="Spring disse regler over.")] = None,
+    select: Annotated[Optional[list[str]], typer.Option("--select", metavar="REGEL", help="Kør kun disse regler (kode, navn eller familie; kan gentages eller kommasepareres).")] = None,
+    ignore: Annotated[Optional[list[str]], typer.Option("--ignore", metavar="REGEL", help="Spring disse regler over.")] = None,
     fix: Annotated[bool, typer.Option("--fix", help="Ret sikre, mekaniske fund i filerne (nøglestavning, datoformat, mellemrum, 'KORT:').")] = False,
     stats: Annotated[bool, typer.Option("--stats", help="Vis en rapport over sitet i stedet for hvert fund.")] = False,
     today: TodayOpt = None,

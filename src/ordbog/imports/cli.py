@@ -16,7 +16,7 @@ def import_csv(
     file: Annotated[Path, typer.Argument(help="Regneark gemt som CSV (kolonnerne H1, Content, Meta title).")],
     content: Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe, artiklerne skrives i. Standard: ./content, ellers den aktuelle mappe.")] = None,
     dry_run: Annotated[bool, typer.Option("--dry-run", "-n", help="Vis, hvad der ville ske, uden at skrive noget.")] = False,
-    today: Annotated[Optional[str], typer.Option("--today", help="Dato for lastUpdated/datePublished (ÅÅÅÅ-MM-DD). Standard: $SOURCE_DATE_EPOCH, ellers i dag.")] = None,
+    today: Annotated[Optional[str], typer.Option("--today", metavar="ÅÅÅÅ-MM-DD", help="Dato for lastUpdated/datePublished (ÅÅÅÅ-MM-DD). Standard: $SOURCE_DATE_EPOCH, ellers i dag.")] = None,
 ) -> None:
     """Opret artikler ud fra et regneark (CSV). Eksisterende filer overskrives aldrig."""
     from ordbog.check.clock import TodayError, resolve_today
