@@ -158,3 +158,20 @@ def test_broken_related_points_at_the_related_key(tmp_path: Path) -> None:
     content = write(tmp_path, site(musearm_md=text({"related": "\n  - type: ordbog\n    slug: findes-ikke"})))
     [f] = [f for f in check_folder(content) if f.code == "ART005"]
     assert f.diagnostic.line == 6
+
+
+def test_every_rule_is_documented_with_its_name_level_and_rationale() -> None:
+    docs = (Path(__file__).parent.parent / "docs" / "checks.md").read_text(encoding="utf-8")
+    for r in RULES:
+        row = f"| `{r.code}` | `{r.name}` | {r.level.value} | {'yes' if r.fixable else ''} | {r.summary} | {r.rationale} |"
+        assert row in docs, f"docs/checks.md: document {r.code} as\n{row}"
+
+
+def test_names_are_kebab_case_and_codes_unique() -> None:
+    import re
+
+    assert len({r.code for r in RULES}) == len(RULES) == len({r.name for r in RULES})
+    assert all(re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", r.name) for r in RULES)
+    required = {"unknown-key", "date-order", "broken-link", "leftover-marker", "near-duplicate", "duplicate-topic",
+                "readability", "review-due"}
+    assert required <= {r.name for r in RULES}
