@@ -9,6 +9,7 @@ written to disk, byte for byte.
 
 from __future__ import annotations
 
+import dataclasses
 import random
 import shutil
 import tempfile
@@ -19,7 +20,8 @@ from hypothesis import strategies as st
 
 from ordbog import build, render, write
 from ordbog.config import load_config
-from ordbog.preview.incremental import Snapshot, rebuild
+from ordbog.model import Site
+from ordbog.preview.incremental import Snapshot, rebuild, with_extras
 from ordbog.preview.output import apply_delta
 
 TITLES = ["Knæsmerter", "Skulderskade", "Rygtræning", "Ankelforstuvning", "Hold i nakken", "Tennisalbue",
@@ -241,3 +243,33 @@ def test_deleting_an_article_deletes_its_files(tmp_path: Path) -> None:
     snapshot, delta = rebuild(config, snapshot, [path])
     assert {"api/ordbog/knaesmerter.json", "ordbog/knaesmerter/index.html"} <= set(delta.deleted)
     assert not any(p.endswith(".html") and p != "ordbog/knaesmerter/index.html" for p in delta.deleted)
+
+
+def test_pages_first_then_the_search_index_ends_equal_to_a_full_build(tmp_path: Path) -> None:
+    site = EditableSite(tmp_path, random.Random(3))
+    config, _ = load_config(site.content, tmp_path / "_site", None)
+    assert config is not None
+    snapshot, _ = rebuild(config, None)
+    path = site.content / "knaesmerter.md"
+    site.write(path, path.read_text(encoding="utf-8").replace("Ofte, men", "Tit, men"))
+    snapshot, fast = rebuild(config, snapshot, [path], extras=False)
+    assert snapshot.extras_pending and "ordbog/knaesmerter/index.html" in fast.written
+    assert not any(p in snapshot.extras for p in fast.written)  # the stale index is left alone
+    snapshot, late = with_extras(snapshot, build.site_extras(config, snapshot.site))
+    assert not snapshot.extras_pending and late.written and all(p in snapshot.extras for p in late.written)
+    assert dict(snapshot.files) == full_build_files(site)
+
+
+def test_listing_files_show_only_what_render_listed_names(tmp_path: Path) -> None:
+    """Guards the preview's listing reuse: articles equal in `render.listed` give identical listings."""
+    site = EditableSite(tmp_path, random.Random(5))
+    config, _ = load_config(site.content, tmp_path / "_site", None)
+    assert config is not None
+    snapshot, _ = rebuild(config, None)
+    changed = Site(tuple(
+        dataclasses.replace(a, meta_title="Andet", aliases=("x",), headings=(), sections=(), faq=(), faq_heading=None,
+                            word_count=a.word_count * 7 + 3, related=(), links=(), tokens=(), reviewed_by=None,
+                            author=None, last_reviewed=None, body_line=99, digest="0")
+        for a in snapshot.site.articles))
+    assert [render.listed(a) for a in changed.articles] == [render.listed(a) for a in snapshot.site.articles]
+    assert render.listing_files(config, changed) == render.listing_files(config, snapshot.site)

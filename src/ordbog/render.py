@@ -269,6 +269,15 @@ def article_files(
     }
 
 
+def listed(article: Article) -> tuple[Any, ...]:
+    """What the listing files (index, home, sitemap, API index) show of an article.
+
+    The live preview re-renders listings only when this changes for some article; a test renders
+    listings of articles that differ in everything else and expects identical bytes.
+    """
+    return (article.slug, article.title, article.description, article.last_updated, article.date_published)
+
+
 def listing_files(config: Config, site: Site) -> dict[str, bytes]:
     """Files that list or count articles (index, home, search, 404, sitemap, robots, API index)."""
     out: dict[str, bytes] = {}

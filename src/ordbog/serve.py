@@ -73,8 +73,11 @@ def make_app(session: PreviewSession, report: Report, watch: bool = True, step_m
     broadcaster = Broadcaster()
 
     def announce(update: Update) -> None:
-        broadcaster.publish(update.version)
-        print(describe(update), file=sys.stderr, flush=True)
+        if update.reload:
+            broadcaster.publish(update.version)
+            print(describe(update), file=sys.stderr, flush=True)
+        else:
+            print(f"Søgeindekset er opdateret ({update.seconds:.1f} s)", file=sys.stderr, flush=True)
         if update.problems:
             report(update.problems)
 

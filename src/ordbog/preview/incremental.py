@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Collection, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -52,6 +52,13 @@ class Snapshot:
     files: Mapping[str, bytes]
     diagnostics: tuple[Diagnostic, ...]
     links: LinkState | None = None
+    extras: Mapping[str, bytes] = field(default_factory=dict)  # `build.site_extras` files now in `files`…
+    extras_site: Site | None = None  # …and the site they were made from (None: none yet)
+
+    @property
+    def extras_pending(self) -> bool:
+        """True while the site-wide extras (search index) lag behind the pages."""
+        return not same_site(self.extras_site, self.site)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,8 +159,20 @@ def same_article(old: Article | None, new: Article) -> bool:
     return old is new or (old is not None and old == new and (old.tokens is new.tokens or old.tokens == new.tokens))
 
 
-def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path] = ()) -> tuple[Snapshot, Delta]:
-    """The next snapshot and the delta from the previous one (see the module docstring)."""
+def same_site(a: Site | None, b: Site) -> bool:
+    """The same articles, object for object (what the preview's caches hand on when nothing changed)."""
+    return a is b or (a is not None and len(a.articles) == len(b.articles)
+                      and all(x is y for x, y in zip(a.articles, b.articles)))
+
+
+def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path] = (),
+            extras: bool = True) -> tuple[Snapshot, Delta]:
+    """The next snapshot and the delta from the previous one (see the module docstring).
+
+    With `extras=False` the site-wide extras (the search index: slow, whole-site) are carried
+    over from `previous` unchanged, and `with_extras` brings them up to date later, so the
+    preview can show the edited page first.
+    """
     theme = theme_signature(config)
     fresh = previous is None or previous.config != config or previous.theme != theme
     if previous is not None and previous.theme != theme:
@@ -175,11 +194,31 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     listing = listing_files(config, site, reuse)
     files.update(listing)
     files.update(render.static_files(config))
-    files.update(build.site_extras(config, site))
+    extra_files, extras_site = previous_extras(previous, site, fresh)
+    if extras and not same_site(extras_site, site):
+        extra_files, extras_site = build.site_extras(config, site), site
+    files.update(extra_files)
     snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
                         MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags),
-                        links[0])
+                        links[0], MappingProxyType(extra_files), extras_site)
     return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered)
+
+
+def previous_extras(previous: Snapshot | None, site: Site, fresh: bool) -> tuple[Mapping[str, bytes], Site | None]:
+    """The previous extras, and the site they still fit (None when they are stale)."""
+    if previous is None:
+        return {}, None
+    fits = not fresh and same_site(previous.extras_site, site)
+    return previous.extras, (site if fits else None)
+
+
+def with_extras(snapshot: Snapshot, extra_files: Mapping[str, bytes]) -> tuple[Snapshot, Delta]:
+    """`snapshot` with `build.site_extras(snapshot.config, snapshot.site)` swapped in."""
+    files = {p: d for p, d in snapshot.files.items() if p not in snapshot.extras}
+    files.update(extra_files)
+    done = replace(snapshot, files=MappingProxyType(files), extras=MappingProxyType(dict(extra_files)),
+                   extras_site=snapshot.site)
+    return done, diff(snapshot.files, files, 0)
 
 
 def render_changed(
@@ -203,8 +242,9 @@ def render_changed(
 
 
 def listing_files(config: Config, site: Site, previous: Snapshot | None) -> Mapping[str, bytes]:
-    """Index, home, sitemap, API index …: reused when no article's metadata changed."""
-    if previous is not None and previous.site.articles == site.articles:  # tokens are not listed
+    """Index, home, sitemap, API index …: reused when no article's `render.listed` facts changed."""
+    if previous is not None and len(previous.site.articles) == len(site.articles) and all(
+            a is b or render.listed(a) == render.listed(b) for a, b in zip(previous.site.articles, site.articles)):
         return previous.listing
     return render.listing_files(config, site)
 

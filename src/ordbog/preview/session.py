@@ -21,7 +21,8 @@ from ordbog import urls, write
 from ordbog.config import Config, load_config
 from ordbog.danish.slug import slugify
 from ordbog.diagnostics import BuildError, Diagnostic, error
-from ordbog.preview.incremental import Delta, Snapshot, rebuild
+from ordbog import build
+from ordbog.preview.incremental import Delta, Snapshot, rebuild, with_extras
 from ordbog.preview.output import apply_delta
 
 
@@ -45,6 +46,7 @@ class Update:
     delta: Delta
     seconds: float
     problems: tuple[Diagnostic, ...]
+    reload: bool = True  # False for the search index catching up: open pages need not reload
 
 
 def template_diagnostic(exc: Exception) -> Diagnostic:
@@ -105,6 +107,33 @@ class PreviewSession:
             self.version += 1
             return Update(self.version, delta, time.perf_counter() - began, after)
 
+    def extras_pending(self) -> bool:
+        return self.snapshot is not None and self.snapshot.extras_pending and not self.problems
+
+    def complete_extras(self) -> Update | None:
+        """Bring the search index (the build's site-wide extras) up to date with the pages.
+
+        Runs without the lock (it is the slow part); the result is dropped when the site changed
+        meanwhile, and the caller tries again for the newer site.
+        """
+        began = time.perf_counter()
+        snapshot = self.snapshot
+        if snapshot is None or not snapshot.extras_pending:
+            return None
+        try:
+            extra_files = build.site_extras(snapshot.config, snapshot.site)
+        except Exception as exc:  # noqa: BLE001 - reported; the pages stay served
+            with self._lock:
+                self.problems = (internal_diagnostic(exc),)
+            return None
+        with self._lock:
+            if self.snapshot is not snapshot:
+                return None
+            self.snapshot, delta = with_extras(snapshot, extra_files)
+            apply_delta(self.out, delta)
+            self.version += 1
+            return Update(self.version, delta, time.perf_counter() - began, self.errors(), reload=False)
+
     def _rebuild(self, changed: Collection[Path]) -> Delta:
         config, diags = self.options.load()
         if config is None:
@@ -113,7 +142,7 @@ class PreviewSession:
         if config.output_dir != self.out:  # never move the served folder under a running preview
             config = Config(config.content_dir, self.out, config.site_root, config.config_path, config.file)
         try:
-            snapshot, delta = rebuild(config, self.snapshot, changed)
+            snapshot, delta = rebuild(config, self.snapshot, changed, extras=False)
         except jinja2.TemplateError as exc:
             self.problems = (template_diagnostic(exc),)
             return Delta()

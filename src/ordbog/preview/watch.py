@@ -19,6 +19,7 @@ from ordbog.config import CONFIG_NAME, Config
 from ordbog.preview.session import PreviewSession, Update
 
 SITE_NAMES = {CONFIG_NAME, "templates", "static"}
+EXTRAS_QUIET = 0.3  # seconds without a rebuild before the search index is brought up to date
 
 
 def watch_targets(config: Config) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
@@ -62,6 +63,7 @@ async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update]
     """Rebuild on every batch of changes until `stopped` is set (or the task is cancelled)."""
     stopped = stopped or anyio.Event()
     queue: asyncio.Queue[set[Path]] = asyncio.Queue()
+    catching_up: asyncio.Task[None] | None = None
     while not stopped.is_set():
         deep, shallow = targets = watch_targets(session.config)
         out = session.out
@@ -79,11 +81,27 @@ async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update]
                 update = await anyio.to_thread.run_sync(session.update, changed)
                 if update is not None:
                     announce(update)
+                if session.extras_pending() and (catching_up is None or catching_up.done()):
+                    catching_up = asyncio.create_task(catch_up(session, announce))
         finally:
+            if catching_up is not None:
+                catching_up.cancel()
             stop.set()
             for task in tasks:
                 task.cancel()
             await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def catch_up(session: PreviewSession, announce: Callable[[Update], None], quiet: float = EXTRAS_QUIET) -> None:
+    """Update the search index once edits pause (it is whole-site and slow; pages go first)."""
+    while session.extras_pending():
+        version = session.version
+        await asyncio.sleep(quiet)
+        if session.version != version:
+            continue  # still editing
+        update = await anyio.to_thread.run_sync(session.complete_extras)
+        if update is not None:
+            announce(update)
 
 
 async def _next_batch(queue: asyncio.Queue[set[Path]], stopped: anyio.Event) -> set[Path] | None:
