@@ -53,10 +53,10 @@ def test_fix_repairs_key_case_dates_trailing_spaces_and_kort(tmp_path: Path) -> 
         f"rettet {path}:5: FM006 'datePublished: \"1/2/2025\"' → 'datePublished: \"01/02/2025\"'",
         f"rettet {path}:8: TXT001 fjernede 'KORT:' i starten af linjen",
         f"rettet {path}:8: TXT004 fjernede mellemrum i slutningen af linjen",
-        "--fix rettede 6 ting i 1 filer.",
-        "Ingen fund i 1 artikler.",
+        "--fix rettede 6 ting i 1 fil.",
+        "Ingen fund i 1 artikel.",
     ]
-    assert "--fix rettede" in result.stdout and result.stdout.rstrip().endswith("Ingen fund i 1 artikler.")
+    assert "--fix rettede" in result.stdout and result.stdout.rstrip().endswith("Ingen fund i 1 artikel.")
     assert result.exit_code == 0
     assert codes(check_folder(content)) == []
 

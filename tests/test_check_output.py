@@ -52,7 +52,7 @@ def test_text_report_groups_per_file_with_hints_backlog_and_summary(tmp_path: Pa
 def test_clean_site_exits_0_with_a_summary(tmp_path: Path) -> None:
     content = write(tmp_path, {"musearm.md": text()})
     result = run("check", "--content", str(content), "--today", TODAY.isoformat())
-    assert (result.exit_code, result.stdout) == (0, "Ingen fund i 1 artikler.\n")
+    assert (result.exit_code, result.stdout) == (0, "Ingen fund i 1 artikel.\n")
 
 
 def test_json_has_the_documented_fields(tmp_path: Path) -> None:

@@ -175,3 +175,12 @@ def test_names_are_kebab_case_and_codes_unique() -> None:
     required = {"unknown-key", "date-order", "broken-link", "leftover-marker", "near-duplicate", "duplicate-topic",
                 "readability", "review-due"}
     assert required <= {r.name for r in RULES}
+
+
+def test_placeholders_are_reported_whole_in_frontmatter_and_body(tmp_path: Path) -> None:
+    placeholder = text({"metaTitle": '"Musearm – [indsæt kort beskrivelse]"'}, body("Hold små pauser", "[indsæt råd] Hold små pauser"))
+    content = write(tmp_path, site(musearm_md=placeholder))
+    assert [f.diagnostic.message for f in check_folder(content) if f.code == "TXT001"] == [
+        "metaTitle indeholder '[indsæt kort beskrivelse]'",
+        "redigeringsmarkøren '[indsæt råd]' står stadig i teksten",
+    ]

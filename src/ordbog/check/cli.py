@@ -49,7 +49,8 @@ def _print_fixes(applied, stream) -> None:
             what = f"'{_short(a.old)}' → '{_short(a.new)}'"
         print(f"rettet {a.path}:{a.line}: {a.code} {what}", file=stream)
     files = len({a.path for a in applied})
-    print(f"--fix rettede {len(applied)} ting i {files} filer." if applied else "--fix fandt intet at rette.", file=stream)
+    where = "1 fil" if files == 1 else f"{files} filer"
+    print(f"--fix rettede {len(applied)} ting i {where}." if applied else "--fix fandt intet at rette.", file=stream)
 
 
 def check(

@@ -21,6 +21,8 @@ def marker_pattern(markers: tuple[str, ...]) -> re.Pattern[str] | None:
     parts = []
     for m in markers:
         body = "[xX]{3,}" if m.lower() == "xxx" else re.escape(m)
+        if m.startswith("["):
+            body += r"[^\]\n]*\]?"  # the whole placeholder, "[indsæt kort beskrivelse]"
         left = r"(?<!\w)" if m[:1].isalnum() else ""
         right = r"(?!\w)" if m[-1:].isalnum() else ""
         parts.append(left + body + right)

@@ -21,13 +21,18 @@ def line_of(f: Finding) -> str:
     return f"{d.path}:{d.line}:{d.column}: {d.code} {d.message} [{f.rule.name}, {SEVERITY_DA[d.severity]}]"
 
 
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
 def summary(findings: tuple[Finding, ...] | list[Finding], n_articles: int) -> str:
     counts = Counter(f.diagnostic.severity for f in findings)
     files = len({f.path for f in findings})
-    parts = ", ".join(f"{counts[s]} {_PLURAL_DA[s] if counts[s] != 1 else SEVERITY_DA[s]}" for s in Severity)
+    parts = ", ".join(_n(counts[s], SEVERITY_DA[s], _PLURAL_DA[s]) for s in Severity)
+    articles = _n(n_articles, "artikel", "artikler")
     if not findings:
-        return f"Ingen fund i {n_articles} artikler."
-    return f"{len(findings)} fund ({parts}) i {files} filer; {n_articles} artikler tjekket."
+        return f"Ingen fund i {articles}."
+    return f"{len(findings)} fund ({parts}) i {_n(files, 'fil', 'filer')}; {articles} tjekket."
 
 
 def review_backlog(findings: tuple[Finding, ...] | list[Finding]) -> list[str]:
