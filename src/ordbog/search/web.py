@@ -32,6 +32,7 @@ from ordbog.config import Config
 from ordbog.model import Site
 from ordbog.search import analyzer
 from ordbog.search import index as search_index
+from ordbog.search import engine
 from ordbog.search.engine import question_key
 
 INDEX_FORMAT = 2
@@ -149,6 +150,12 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
         "docs": len(ix.docs),
         "shards": len(parts),
         "scale": SCORE_SCALE,
+        # engine.py's first-stage ranking constants (its passage re-ranking is not ported: see README)
+        "ranking": {
+            "coverage_power": engine.COVERAGE_POWER,
+            "title_bonus": engine.TITLE_BONUS,
+            "question_bonus": engine.QUESTION_BONUS,
+        },
         "tables": tables,
     }
     yield "manifest.json", _dump(manifest)

@@ -9,10 +9,11 @@
   "use strict";
 
   // ------------------------------------------------------------ Snowball Danish
-  // snowballstem.org/algorithms/danish, as PyStemmer 2.x implements it (undouble skips "c").
+  // snowballstem.org/algorithms/danish, as PyStemmer 2.x implements it (its undouble step only
+  // applies to the consonants in UNDOUBLE: "succes" → "succ", "aahh" stays).
   var VOWELS = "aeiouyæåø";
   var S_ENDING = "abcdfghjklmnoprtvyzå";
-  var UNDOUBLE = "bdfghjklmnpqrstvwxz";
+  var UNDOUBLE = "bdfgklmnprst"; // the consonants PyStemmer undoubles
   var MAIN_SUFFIXES = [
     "erendes", "erende", "hedens", "ethed", "erede", "heden", "heder", "endes", "ernes", "erens",
     "erets", "ered", "ende", "erne", "eren", "erer", "heds", "enes", "eres", "eret", "hed", "ene",
@@ -117,7 +118,9 @@
   }
 
   /** Term → df, with terms grouped by length for typo lookup (query.Vocabulary). */
-  function Vocabulary(df) {
+  function Vocabulary(df, stopwords, minPart) {
+    this.stop = stopwords || new Set();
+    this.minPart = minPart || 3;
     this.df = df instanceof Map ? df : new Map(Object.entries(df || {}));
     this.byLength = new Map();
     var sorted = Array.from(this.df.keys()).sort();
@@ -132,9 +135,10 @@
   };
   Vocabulary.prototype.near = function (t, maxDistance) {
     var found = [];
-    for (var n = t.length - maxDistance; n <= t.length + maxDistance; n++) {
+    for (var n = Math.max(this.minPart, t.length - maxDistance); n <= t.length + maxDistance; n++) {
       var group = this.byLength.get(n) || [];
       for (var k = 0; k < group.length; k++) {
+        if (this.stop.has(group[k])) continue;
         var d = osaDistance(t, group[k], maxDistance);
         if (d <= maxDistance) found.push([d, group[k]]);
       }
@@ -153,6 +157,7 @@
     var protectedEndings = tables.protected_endings;
     var linking = tables.linking_letters;
     var MIN_PART = tables.min_part;
+    var shortParts = new Set(tables.short_parts || []);
     var termCache = new Map();
 
     function normalize(text) {
@@ -203,7 +208,9 @@
     function knownPart(part, vocab) {
       if (part.length < MIN_PART || stop.has(part)) return null;
       var t = term(part);
-      return vocab.has(t) ? t : null;
+      if (!vocab.has(t) && vocab.has(part)) t = part;
+      if (!vocab.has(t) || stop.has(t) || (t.length < 4 && !shortParts.has(t))) return null;
+      return t;
     }
 
     function splitCompound(word, vocab) {
@@ -227,39 +234,64 @@
       return best ? best[2] : null;
     }
 
-    function maxTypoDistance(t) {
-      return t.length < 4 ? 0 : t.length < 8 ? 1 : 2;
+    /** Edits allowed for a typed word of this length (the word, not its shorter stem). */
+    function maxTypoDistance(word) {
+      return word.length < 4 ? 0 : word.length < 7 ? 1 : 2;
     }
 
-    function corrections(t, vocab) {
-      var limit = maxTypoDistance(t);
+    /** [term, edits] of the closest vocabulary terms: best distance, then df, then alphabetical. */
+    function corrections(word, t, vocab) {
+      var limit = maxTypoDistance(word);
       if (limit === 0) return [];
-      var found = vocab.near(t, limit);
-      if (!found.length) return [];
-      var best = Math.min.apply(null, found.map(function (f) { return f[0]; }));
-      var ranked = found.filter(function (f) { return f[0] === best; }).map(function (f) { return f[1]; });
+      var found = new Map();
+      var near = (t.length >= 5 ? vocab.near(t, limit) : []).concat(vocab.near(word, limit));
+      near.forEach(function (f) {
+        found.set(f[1], found.has(f[1]) ? Math.min(found.get(f[1]), f[0]) : f[0]);
+      });
+      if (!found.size) return [];
+      var best = Math.min.apply(null, Array.from(found.values()));
+      var ranked = Array.from(found.keys()).filter(function (c) { return found.get(c) === best; });
       ranked.sort(function (a, b) {
         return vocab.df.get(b) - vocab.df.get(a) || (a < b ? -1 : a > b ? 1 : 0);
       });
-      return ranked.slice(0, tables.max_corrections);
+      return ranked.slice(0, tables.max_corrections).map(function (c) { return [c, best]; });
     }
 
-    function wordClauses(word, vocab) {
+    function roundTo2(x) {
+      return Math.round(x * 100) / 100;
+    }
+
+    function wordClauses(word, vocab, synonyms) {
       var t = term(word);
-      if (vocab.has(t)) return [[[t, 1.0]]];
       var split = splitCompound(word, vocab);
-      if (split !== null) {
-        return split.map(function (part) { return [[t, 1.0], [part, tables.compound_part_weight]]; });
+      var clauses;
+      if (split !== null) { // "knæsmerter" also finds "smerter i knæet"
+        clauses = split.map(function (part) { return [[t, 1.0], [part, tables.compound_part_weight]]; });
+      } else if (vocab.has(t)) {
+        clauses = [[[t, 1.0]]];
+      } else {
+        clauses = [[[t, 1.0]].concat(corrections(word, t, vocab).map(function (c) {
+          return [c[0], roundTo2(Math.pow(tables.typo_weight, c[1]))];
+        }))];
       }
-      return [[[t, 1.0]].concat(corrections(t, vocab).map(function (c) { return [c, tables.typo_weight]; }))];
+      (synonyms.get(word) || []).forEach(function (value) {
+        var valueWords = contentWords(value);
+        if (valueWords.length === 1) {
+          clauses = clauses.map(function (c) { return withAlt(c, [term(valueWords[0]), tables.synonym_weight]); });
+        }
+      });
+      return clauses;
     }
 
     function joinTerm(left, right, vocab) {
       if (left.length < MIN_PART || right.length < MIN_PART) return null;
+      var stems = left === term(left) ? [left] : [left, term(left)];
       var links = [""].concat(linking);
-      for (var k = 0; k < links.length; k++) {
-        var joined = term(left + links[k] + right);
-        if (vocab.has(joined)) return joined;
+      for (var j = 0; j < stems.length; j++) {
+        for (var k = 0; k < links.length; k++) {
+          var joined = term(stems[j] + links[k] + right);
+          if (vocab.has(joined)) return joined;
+        }
       }
       return null;
     }
@@ -268,8 +300,8 @@
       return clause.some(function (a) { return a[0] === alt[0]; }) ? clause : clause.concat([alt]);
     }
 
-    function clauses(ws, vocab) {
-      var perWord = ws.map(function (w) { return wordClauses(w, vocab); });
+    function clauses(ws, vocab, synonyms) {
+      var perWord = ws.map(function (w) { return wordClauses(w, vocab, synonyms); });
       for (var i = 0; i < ws.length - 1; i++) {
         var joined = joinTerm(ws[i], ws[i + 1], vocab);
         if (joined !== null) {
@@ -291,29 +323,55 @@
       return kept.length ? kept : ws;
     }
 
-    function synonymSpans(ws, synonyms) {
+    /** [start, end, value] of synonym keys in ws, except one word → one word (those are alternatives). */
+    function phraseSpans(ws, synonyms) {
       var spans = [];
       for (var n = Math.min(ws.length, 4); n >= 1; n--) {
         for (var i = 0; i + n <= ws.length; i++) {
           var values = synonyms.get(ws.slice(i, i + n).join(" ")) || [];
-          for (var k = 0; k < values.length; k++) spans.push([i, i + n, values[k]]);
+          for (var k = 0; k < values.length; k++) {
+            if (n > 1 || contentWords(values[k]).length > 1) spans.push([i, i + n, values[k]]);
+          }
         }
       }
       return spans;
+    }
+
+    function compareSpans(a, b) {
+      return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
+    }
+
+    function substitute(source, spans) {
+      var out = [];
+      var pos = 0;
+      var notStop = function (w) { return !stop.has(w); };
+      spans.slice().sort(compareSpans).forEach(function (span) {
+        out = out.concat(source.slice(pos, span[0]).filter(notStop), contentWords(span[2]));
+        pos = span[1];
+      });
+      return out.concat(source.slice(pos).filter(notStop));
+    }
+
+    function disjoint(spans) {
+      var taken = [];
+      spans.forEach(function (span) {
+        if (taken.every(function (t) { return span[1] <= t[0] || span[0] >= t[1]; })) taken.push(span);
+      });
+      return taken;
     }
 
     function analyseQuery(q, vocab, synonyms) {
       var allWords = words(normalize(q));
       var ws = contentWords(q);
       if (!ws.length) return [];
-      var variants = [{ weight: 1.0, clauses: clauses(ws, vocab) }];
+      var variants = [{ weight: 1.0, clauses: clauses(ws, vocab, synonyms) }];
       var seen = new Set([JSON.stringify(variants[0].clauses)]);
-      var notStop = function (w) { return !stop.has(w); };
+      // synonym keys may contain stopwords ("ondt i ryggen"), so match on all words too
       [ws, allWords].forEach(function (source) {
-        synonymSpans(source, synonyms).forEach(function (span) {
-          var replaced = source.slice(0, span[0]).filter(notStop)
-            .concat(contentWords(span[2]), source.slice(span[1]).filter(notStop));
-          var cs = clauses(replaced, vocab);
+        var spans = phraseSpans(source, synonyms);
+        var choices = (spans.length > 1 ? [disjoint(spans)] : []).concat(spans.map(function (s) { return [s]; }));
+        choices.forEach(function (chosen) {
+          var cs = clauses(substitute(source, chosen), vocab, synonyms);
           var key = JSON.stringify(cs);
           if (cs.length && !seen.has(key) && variants.length < tables.max_variants) {
             seen.add(key);
@@ -350,7 +408,7 @@
       analyseQuery: analyseQuery,
       describe: describe,
       synonymMap: synonymMap,
-      Vocabulary: Vocabulary,
+      vocabulary: function (df) { return new Vocabulary(df, stop, MIN_PART); },
     };
   }
 

@@ -13,9 +13,6 @@
   var PREFIX_WEIGHT = 0.6; // completions of the word being typed (as-you-type only)
   var MAX_PREFIX = 6;
   var SNIPPET_CHARS = 170;
-  var COVERAGE_POWER = 2.0; // as search/engine.py
-  var TITLE_BONUS = 6.0; // as search/engine.py
-  var QUESTION_BONUS = 10.0; // as search/engine.py
 
   function fnv1a(text) {
     var h = 0x811c9dc5;
@@ -65,7 +62,7 @@
               version: version,
               manifest: manifest,
               analyzer: an,
-              vocab: new analyzerLib.Vocabulary(decodeVocabulary(vocab)),
+              vocab: an.vocabulary(decodeVocabulary(vocab)),
               synonyms: an.synonymMap(manifest.tables.synonyms),
             };
             return state;
@@ -217,7 +214,7 @@
       var bonus = titleBonus(variant, found);
       var out = new Map();
       total.forEach(function (s, d) {
-        out.set(d, s * Math.pow(covered.get(d) / all, COVERAGE_POWER) + TITLE_BONUS * (bonus.get(d) || 0));
+        out.set(d, s * Math.pow(covered.get(d) / all, ix.manifest.ranking.coverage_power) + ix.manifest.ranking.title_bonus * (bonus.get(d) || 0));
       });
       return out;
     }
@@ -227,7 +224,7 @@
       var best = new Map();
       query.forEach(function (v) {
         scoreVariant(ix, v, found).forEach(function (s, d) {
-          s = s * v.weight + (found.asked.has(d) ? QUESTION_BONUS : 0);
+          s = s * v.weight + (found.asked.has(d) ? ix.manifest.ranking.question_bonus : 0);
           if (!best.has(d) || s > best.get(d)) best.set(d, s);
         });
       });
