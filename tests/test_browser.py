@@ -11,10 +11,9 @@ from __future__ import annotations
 import json
 
 import pytest
-from axe_playwright_python.sync_playwright import Axe
 from fixture_sites import stress_site
-from playwright.sync_api import expect
 
+expect = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install -e '.[test]')").expect
 pytestmark = pytest.mark.browser
 
 ARTICLE = "/ordbog/muskelkramp/"
@@ -76,6 +75,20 @@ def test_toc_links_scroll_their_heading_into_view(example_site, new_page):
         assert page.evaluate("location.hash") == href
         page.evaluate(SCROLL_SETTLED)
         assert heading.evaluate(VISIBLE_AT_CENTRE), f"{href} is covered"
+
+
+def test_skip_link_is_the_first_tab_stop_and_moves_focus_to_the_content(example_site, new_page):
+    page = new_page()
+    page.goto(example_site[1] + ARTICLE)
+    page.keyboard.press("Tab")
+    skip = page.locator(":focus")
+    expect(skip).to_have_attribute("href", "#indhold")
+    expect(skip).to_be_in_viewport()  # hidden off-screen until focused, then visible
+    assert skip.evaluate(VISIBLE_AT_CENTRE)
+    page.keyboard.press("Enter")
+    expect(page.locator("main#indhold")).to_be_focused()
+    page.keyboard.press("Tab")  # the next stop is inside the content, not back in the header
+    assert page.locator(":focus").evaluate("el => document.querySelector('main').contains(el)")
 
 
 def faq(page):
@@ -210,6 +223,8 @@ def test_index_and_search_work_without_javascript(stress, new_page):
 
 
 def serious_violations(page) -> list[str]:
+    from axe_playwright_python.sync_playwright import Axe
+
     results = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_22_AA}, "resultTypes": ["violations"]})
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at {[n['target'] for n in v['nodes']][:5]}"
@@ -234,3 +249,11 @@ def test_axe_finds_no_serious_wcag_22_aa_violations_on_the_stress_site(stress, n
     page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
     assert serious_violations(page) == []
 
+
+
+def test_without_chromium_the_browser_tests_skip_with_a_reason(monkeypatch, tmp_path):
+    import browser_support
+
+    monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "chromium")
+    reason = browser_support.chromium_skip_reason()
+    assert reason is not None and "make browser-deps" in reason and str(tmp_path) in reason
