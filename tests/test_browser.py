@@ -124,6 +124,8 @@ def test_faq_opens_and_closes_by_keyboard(example_site, new_page):
             break
     else:
         pytest.fail("Tab never reached the first FAQ question")
+    outline = first.locator("summary").evaluate("s => [getComputedStyle(s).outlineStyle, parseFloat(getComputedStyle(s).outlineWidth)]")
+    assert outline[0] != "none" and outline[1] >= 2, f"focus is not visible: {outline}"  # WCAG 2.4.7
     for key in ("Enter", "Enter", "Space", "Space"):
         was_open = first.evaluate("d => d.open")
         page.keyboard.press(key)
@@ -206,6 +208,17 @@ def test_article_works_without_javascript(example_site, new_page):
     expect(item.locator(".faq-answer")).to_be_visible()
     page.locator(".site-header nav a").click()
     expect(page).to_have_url(example_site[1] + "/ordbog/")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_every_page_type_is_complete_without_javascript(example_site, new_page, kind):
+    page = new_page(java_script_enabled=False)
+    page.goto(example_site[1] + PAGE_TYPES[kind])
+    expect(page.locator("h1")).to_be_visible()
+    expect(page.locator(".site-header nav a[href='/ordbog/']")).to_be_visible()
+    expect(page.locator(".site-footer a[href='/ordbog/']")).to_be_visible()
+    hrefs = page.locator("a").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    assert hrefs and all(h and h != "#" and not h.startswith("javascript:") for h in hrefs), hrefs
 
 
 def test_index_and_search_work_without_javascript(stress, new_page):
