@@ -16,7 +16,7 @@ from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
 from ordbog.linkinline import LinkContext, link_tokens
-from ordbog.linkterms import DEFAULT_STOP_PHRASES, SEPARATORS, WORD, Pattern, Term, TermIndex, patterns_for, title_terms
+from ordbog.linkterms import DEFAULT_STOP_PHRASES, WORD, Pattern, Term, TermIndex, patterns_for, separate_words, title_terms
 from ordbog.model import Article, Site
 
 MAX_AUTO, MIN_AUTO = 15, 3
@@ -91,7 +91,7 @@ def site_terms(config: Config, site: Site) -> tuple[list[Term], list[Diagnostic]
 
 def site_vocabulary(site: Site) -> set[str]:
     text = "\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline")
-    return set(text.lower().translate(SEPARATORS).split())
+    return set(separate_words(text.lower()).split())
 
 
 def proper_noun_titles(site: Site) -> set[str]:

@@ -84,34 +84,40 @@ def _existing_links(tokens: Sequence[Token], ctx: LinkContext) -> None:
 
 
 def _link_children(children: list[Token], ctx: LinkContext) -> list[Token] | None:
+    visible = [_visible(child) for child in children]
+    full = "".join(visible)
     out: list[Token] = []
-    depth, changed, seen_text = 0, False, ""
-    for child in children:
+    depth, changed, offset = 0, False, 0
+    for child, shown in zip(children, visible):
         if child.type == "link_open" or (child.type == "html_inline" and _HTML_A_OPEN.match(child.content)):
             depth += 1
         elif child.type == "link_close" or (child.type == "html_inline" and _HTML_A_CLOSE.match(child.content)):
             depth = max(0, depth - 1)
         if child.type == "text" and depth == 0 and not ctx.full and child.content.strip():
-            pieces = _link_text(child, ctx, seen_text)
+            # the context rules look at the words around a mention, whatever markup sits between
+            pieces = _link_text(child, ctx, full[:offset], full[offset + len(shown) :])
             changed |= len(pieces) > 1
             out += pieces
         else:
             out.append(child)
-        if child.type in ("text", "code_inline"):
-            seen_text += child.content
-        elif child.type in ("softbreak", "hardbreak"):
-            seen_text += " "
+        offset += len(shown)
     return out if changed else None
 
 
-def _link_text(child: Token, ctx: LinkContext, before: str) -> list[Token]:
+def _visible(child: Token) -> str:
+    if child.type in ("text", "code_inline"):
+        return child.content
+    return " " if child.type in ("softbreak", "hardbreak") else ""
+
+
+def _link_text(child: Token, ctx: LinkContext, before: str, after: str) -> list[Token]:
     text = child.content
     pieces: list[Token] = []
     pos = 0
     for m in ctx.terms.find(text):
         if ctx.full:
             break
-        if not _wanted(m, text, before, ctx):
+        if not _wanted(m, text, before, after, ctx):
             continue
         dest = m.pattern.term.dest
         if m.start > pos:
@@ -127,7 +133,7 @@ def _link_text(child: Token, ctx: LinkContext, before: str) -> list[Token]:
     return pieces
 
 
-def _wanted(m: Mention, text: str, before: str, ctx: LinkContext) -> bool:
+def _wanted(m: Mention, text: str, before: str, after: str, ctx: LinkContext) -> bool:
     term = m.pattern.term
     if not term.dest or term.dest == ctx.self_slug or term.dest in ctx.linked:
         return False
@@ -137,17 +143,18 @@ def _wanted(m: Mention, text: str, before: str, ctx: LinkContext) -> bool:
     prefix = before + text[: m.start]
     if span[:1].isupper() and not any(m.pattern.cased) and not _SENTENCE_END.search(prefix[-4:]):
         return False  # rule 2
+    following = (text[m.end :] + after)[:40]
+    nxt = _NEXT_WORD.match(following)
     if " " in span:
-        return not m.pattern.genitive or _NEXT_WORD.match(text[m.end : m.end + 40]) is not None
+        return not m.pattern.genitive or nxt is not None
     prev = _PREV_WORD.search(prefix[-40:])
     if prev and prev.group(1).lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
         return False  # rule 3
-    nxt = _NEXT_WORD.match(text[m.end : m.end + 40])
-    if m.pattern.comparative and nxt and ctx.inflector.is_noun(nxt.group(1).lower()):
+    if m.pattern.comparative and nxt and nxt.group(1).lower() not in FUNCTION_WORDS and ctx.inflector.is_noun(nxt.group(1).lower()):
         return False  # rule 4
     if m.pattern.genitive and (not nxt or nxt.group(1).lower() in FUNCTION_WORDS):
         return False  # rule 5
-    if not m.pattern.inflected and len(span) <= 4 and nxt and _starts_compound(text[m.end :], nxt.group(1).lower(), ctx):
+    if not m.pattern.inflected and not any(m.pattern.cased) and len(span) <= 4 and nxt and _starts_compound(following, nxt.group(1).lower(), ctx):
         return False  # rule 6
     return True
 

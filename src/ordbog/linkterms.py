@@ -23,7 +23,8 @@ MIN_LETTERS = 3  # shorter terms link only as written with capitals (acronyms: "
 # closed-class words: never inflected inside a term, never the noun that follows a genitive
 FUNCTION_WORDS = frozenset(
     "og eller men når som hvis at der det den de en et i på til fra med for af om ved under over efter før "
-    "mod uden mellem hos kan er var vs".split()
+    "mod uden mellem hos vs nu her også ikke så igen altid aldrig meget lidt godt ofte "
+    "har havde er var bliver blev kan kunne skal skulle vil ville må måtte bør får fik går gik".split()
 )
 # Danish fixed expressions whose words are not the term ("i løbet af" is "during", not running)
 DEFAULT_STOP_PHRASES = ("i løbet af", "i det lange løb", "på egne ben", "stå på benene", "komme på benene",
@@ -138,7 +139,7 @@ class TermIndex:
         """Non-overlapping whole-word mentions, leftmost first, longest at each start."""
         if not self.patterns:
             return []
-        padded = " " + text.lower().translate(SEPARATORS) + " "
+        padded = " " + separate_words(text.lower()) + " "
         if len(padded) != len(text) + 2:
             return []  # a character whose lowercase is longer (rare outside Danish): leave the text alone
         found = []
@@ -156,10 +157,15 @@ class TermIndex:
         return out
 
 
-# punctuation and spaces become plain spaces, so a key " skulder " only matches a whole word;
-# letters, digits and the hyphen that joins compounds ("knæ-" in "knæ- og hofteskader") stay.
-# Characters not listed (rare symbols) also stay: next to one, a term is simply not linked.
-SEPARATORS = str.maketrans({c: " " for c in "\t\n\r\u00a0\u2009\u202f!\"#$%&'()*+,./:;<=>?@[\\]^_`{|}~–—‘’‚“”„«»‹›…•·§°×"})
+# everything but letters, digits, spaces, the hyphen that joins compounds ("knæ-" in "knæ- og
+# hofteskader") and the invisible characters that sit inside words (soft hyphen, zero-width joiners)
+# becomes a space, so a key " skulder " only matches a whole word (spaces are kept, not replaced:
+# ordinary prose then has few replacements, which keeps this fast)
+NON_WORD = re.compile(r"[^\w \u00ad\u200b-\u200d\u2060-]|_")
+
+
+def separate_words(lowercase_text: str) -> str:
+    return NON_WORD.sub(" ", lowercase_text)
 
 
 def _case_ok(span: str, cased: tuple[str, ...]) -> bool:

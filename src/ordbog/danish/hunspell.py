@@ -26,7 +26,7 @@ SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell
 NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
 VERB_TAGS = frozenset({"+DATID", "+PERF_PART", "+IMPERATIV", "+NUTID", "+PASSIV", "+PRÆSENS_PART"})
 ADJ_TAGS = frozenset({"+KOMPARATIV", "+SUPERLATIV", "+SUPERLATIV_PLURALIS"})
-CACHE_VERSION = "1"
+CACHE_VERSION = "2"
 NOUN, VERB, ADJ, OTHER = "noun", "verb", "adj", "other"
 
 
@@ -51,6 +51,7 @@ class Lexicon:
     rules: dict[str, tuple[Rule, ...]]
     entries: dict[str, tuple[frozenset[str], ...]]  # word → flag sets of its entries
     irregular: dict[str, tuple[str, ...]]  # form → lemmas ("ryg st:ryge")
+    alternates: dict[str, tuple[str, ...]]  # lemma → its irregular forms ("komme al:kom al:kommet")
     need_affix: str = ""
     only_in_compound: str = ""
     _by_add: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
@@ -95,7 +96,10 @@ class Lexicon:
         """Word classes `form` can have: as an entry, an irregular form, or a suffixed form."""
         found = {self.entry_class(flags) for flags in self.entries.get(form, ())}
         for lemma in self.irregular.get(form, ()):
-            found |= {self.entry_class(flags) for flags in self.entries.get(lemma, ())}
+            classes = {self.entry_class(flags) for flags in self.entries.get(lemma, ())} - {OTHER}
+            # an irregular form of another word whose entry has no tagged rules ("ryg st:ryge",
+            # "gik st:gå"): Danish infinitives end in a vowel, other such lemmas are adjectives
+            found |= classes or {VERB if lemma[-1:] in "eåø" else ADJ}
         for k in range(1, len(form)):
             for rule in self._by_add.get(form[len(form) - k :], ()):
                 base = form[: len(form) - k] + rule.strip
@@ -156,10 +160,14 @@ def parse_aff(text: str) -> tuple[dict[str, tuple[Rule, ...]], dict[str, str]]:
     return {k: tuple(v) for k, v in rules.items()}, special
 
 
-def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
-    """Headwords with their flags ("10,46,4;…" for several entries), irregular forms with lemmas (`ryg st:ryge`)."""
+def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
+    """Headwords with their flags ("10,46,4;…" for several entries), irregular forms with lemmas
+    (`ryg st:ryge`) and lemmas with their irregular forms (`komme al:kom al:kommet`)."""
     raw: dict[str, str] = {}
     irregular: dict[str, list[str]] = {}
+    alternates: dict[str, list[str]] = {}
+    for word, rest in _ALTERNATES.findall(text):
+        alternates.setdefault(word, []).extend(re.findall(r"al:(\S+)", rest))
     # one C-level scan: a Python loop over 150,000 lines would dominate a small site's build
     for word, flags, lemma in _DIC_LINE.findall(text):
         if lemma:
@@ -168,31 +176,32 @@ def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]]]:
             raw[word] += ";" + flags
         else:
             raw[word] = flags
-    return raw, irregular
+    return raw, irregular, alternates
 
 
-def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]]]:
+def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
     """`parse_dic` of the file, kept in the user's cache folder (parsing 150,000 lines costs more
     than linking a few hundred articles); a stale or unreadable cache is rebuilt."""
     stat = dic.stat()
     key = hashlib.sha256(f"{CACHE_VERSION}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
     path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ordbog" / f"hunspell-{key[:16]}.marshal"
     try:
-        raw, irregular = marshal.loads(path.read_bytes())
-        return raw, irregular
+        raw, irregular, alternates = marshal.loads(path.read_bytes())
+        return raw, irregular, alternates
     except (OSError, ValueError, EOFError, TypeError):
         pass
-    raw, irregular = parse_dic(dic.read_text(encoding="utf-8"))
+    raw, irregular, alternates = parse_dic(dic.read_text(encoding="utf-8"))
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((raw, irregular)))
+        tmp.write_bytes(marshal.dumps((raw, irregular, alternates)))
         os.replace(tmp, path)
     except OSError:
         pass  # a read-only home only makes the next build slower
-    return raw, irregular
+    return raw, irregular, alternates
 
 
+_ALTERNATES = re.compile(r"^([^/\s]+)\S*([ \t][^\n]*al:[^\n]*)$", re.M)
 _DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.M)
 
 
@@ -228,11 +237,12 @@ def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
 @cache
 def load_lexicon(aff_path: Path) -> Lexicon:
     rules, special = parse_aff(aff_path.read_text(encoding="utf-8"))
-    raw, irregular = cached_dic(aff_path.with_suffix(".dic"))
+    raw, irregular, alternates = cached_dic(aff_path.with_suffix(".dic"))
     by_add: dict[str, list[Rule]] = {}
     for group in rules.values():
         for rule in group:
             if rule.add:
                 by_add.setdefault(rule.add, []).append(rule)
-    return Lexicon(rules, _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()}, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
+    return Lexicon(rules, _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()},
+                   {k: tuple(v) for k, v in alternates.items()}, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
                    {k: tuple(v) for k, v in by_add.items()})

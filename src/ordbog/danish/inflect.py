@@ -100,6 +100,8 @@ def _paradigm(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
     word ("læge", doctor, generated from "læg") and is dropped.
     """
     lemmas = lexicon.lemmas(word)
+    if not lemmas and not head and word in lexicon.alternates:
+        return {word, *lexicon.alternates[word]}
     if not lemmas:
         return None
     if word in lexicon.entries:
@@ -110,6 +112,8 @@ def _paradigm(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
     forms = {word}
     for lemma, flags in lemmas:
         forms |= {f for f in lexicon.paradigm(lemma, flags) if not f.endswith(("-", "'"))}
+        if not head:  # irregular verb forms inside a phrase: "kom på benene" for "komme på benene"
+            forms |= set(lexicon.alternates.get(lemma, ()))
     return {f for f in forms if f == word or f == lemmas[0][0] or not _independent_noun(lexicon, f)}
 
 

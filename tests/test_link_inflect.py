@@ -1,0 +1,102 @@
+"""Danish inflection for linking: the hunspell reader (on a tiny dictionary written for these
+tests, tests/data/hunspell/mini.*) and the real Danish dictionary when it is installed."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ordbog.danish import hunspell
+from ordbog.danish.hunspell import ADJ, NOUN, VERB, find_dictionary, load_lexicon
+from ordbog.danish.inflect import hunspell_forms, make_inflector
+from tests.link_support import needs_dictionary
+
+MINI = Path(__file__).parent / "data" / "hunspell" / "mini.aff"
+
+
+@pytest.fixture(autouse=True)
+def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    load_lexicon.cache_clear()
+
+
+def test_a_paradigm_comes_from_the_tagged_suffix_rules() -> None:
+    lexicon = load_lexicon(MINI)
+    assert hunspell_forms(lexicon, "hofte", head=True) == {
+        "hofte", "hoften", "hoftes", "hofter", "hofterne"
+    }
+
+
+def test_consonant_doubling_needs_a_further_suffix() -> None:
+    forms = hunspell_forms(load_lexicon(MINI), "ryg", head=True)
+    assert forms == {"ryg", "rygs", "ryggen", "rygge", "ryggene"}
+    assert "rygg" not in forms
+
+
+def test_an_inflected_title_word_finds_its_lemma_two_suffixes_deep() -> None:
+    assert hunspell_forms(load_lexicon(MINI), "ryggen", head=True) == {"ryg", "rygs", "ryggen", "rygge", "ryggene"}
+
+
+def test_a_compound_inflects_on_its_last_part() -> None:
+    assert hunspell_forms(load_lexicon(MINI), "hoftesmerte", head=True) == {
+        "hoftesmerte", "hoftesmerten", "hoftesmertes", "hoftesmerter", "hoftesmerterne"
+    }
+
+
+def test_a_word_the_dictionary_lacks_has_no_paradigm() -> None:
+    assert hunspell_forms(load_lexicon(MINI), "xyzqw", head=True) is None
+
+
+def test_word_classes_come_from_rule_tags_and_irregular_forms() -> None:
+    lexicon = load_lexicon(MINI)
+    assert lexicon.classes("hoften") == {NOUN}
+    assert lexicon.classes("nakker") == {NOUN, VERB}  # plural of the noun, present of the verb
+    assert VERB in lexicon.classes("ryg")  # "ryg st:ryge": also the imperative of "ryge"
+    assert ADJ in lexicon.classes("raskere")
+
+
+def test_irregular_forms_inflect_words_inside_a_phrase_only() -> None:
+    lexicon = load_lexicon(MINI)
+    assert {"røg", "røget"} <= hunspell_forms(lexicon, "ryge", head=False)
+    assert make_inflector("hunspell", lambda: [], MINI).comparative("ældre")
+    assert not make_inflector("hunspell", lambda: [], MINI).comparative("hofte")
+
+
+def test_the_parsed_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path: Path) -> None:
+    first = hunspell.cached_dic(MINI.with_suffix(".dic"))
+    (cached,) = (tmp_path / "cache" / "ordbog").glob("hunspell-*.marshal")
+    assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first
+    cached.write_bytes(b"not marshal")
+    assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first
+
+
+def test_find_dictionary_takes_a_path_with_or_without_extension() -> None:
+    assert find_dictionary(str(MINI)) == MINI
+    assert find_dictionary(str(MINI.with_suffix(""))) == MINI
+    assert find_dictionary("/findes/ikke/da_DK") is None
+
+
+def test_snowball_finds_forms_among_the_sites_words() -> None:
+    inflector = make_inflector("snowball", lambda: ["fascien", "fascierne", "fasan", "knæ"], None)
+    assert inflector.forms("fascie") == {"fascie", "fascien", "fascierne"}
+
+
+def test_exact_strategy_keeps_the_word_as_written() -> None:
+    assert make_inflector("exact", lambda: [], None).forms("skulder") == {"skulder"}
+
+
+@needs_dictionary
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("skulder", {"skulderen", "skuldre", "skuldrene", "skulderens"}),
+        ("knæ", {"knæet", "knæene", "knæets"}),
+        ("ankel", {"anklen", "ankler", "anklerne"}),
+        ("frossen", {"frosne", "frossent"}),
+    ],
+)
+def test_the_danish_dictionary_gives_full_paradigms(word: str, expected: set[str]) -> None:
+    forms = hunspell_forms(load_lexicon(find_dictionary()), word, head=word != "frossen")
+    assert expected <= forms
+    assert "læge" not in hunspell_forms(load_lexicon(find_dictionary()), "læg", head=True)  # doctor, not calf
