@@ -17,7 +17,7 @@ MINI = Path(__file__).parent / "data" / "hunspell" / "mini.aff"
 
 @pytest.fixture(autouse=True)
 def private_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
     load_lexicon.cache_clear()
 
 
@@ -65,7 +65,7 @@ def test_irregular_forms_inflect_words_inside_a_phrase_only() -> None:
 
 def test_the_parsed_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path: Path) -> None:
     first = hunspell.cached_dic(MINI.with_suffix(".dic"))
-    (cached,) = (tmp_path / "cache" / "ordbog").glob("hunspell-*.marshal")
+    (cached,) = (tmp_path / "cache").glob("hunspell-*.marshal")
     assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first
     cached.write_bytes(b"not marshal")
     assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first

@@ -22,6 +22,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from ordbog.cache import cache_root
+
 SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts", "/usr/local/share/hunspell")
 NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
 VERB_TAGS = frozenset({"+DATID", "+PERF_PART", "+IMPERATIV", "+NUTID", "+PASSIV", "+PRÆSENS_PART"})
@@ -182,9 +184,12 @@ def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str
 def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
     """`parse_dic` of the file, kept in the user's cache folder (parsing 150,000 lines costs more
     than linking a few hundred articles); a stale or unreadable cache is rebuilt."""
+    root = cache_root()
+    if root is None:
+        return parse_dic(dic.read_text(encoding="utf-8"))
     stat = dic.stat()
     key = hashlib.sha256(f"{CACHE_VERSION}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    path = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "ordbog" / f"hunspell-{key[:16]}.marshal"
+    path = root / f"hunspell-{key[:16]}.marshal"
     try:
         raw, irregular, alternates = marshal.loads(path.read_bytes())
         return raw, irregular, alternates
