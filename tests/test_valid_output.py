@@ -318,3 +318,10 @@ def test_breadcrumb_json_ld_matches_the_visible_trail(sites):
             path = urlsplit(item["item"]).path
             assert (sites[site] / path.lstrip("/") / "index.html").is_file(), path
 
+
+
+def test_robots_txt_allows_crawling_and_names_the_sitemap(sites):
+    lines = (sites["example"] / "robots.txt").read_text(encoding="utf-8").splitlines()
+    assert "User-agent: *" in lines and "Disallow: /" not in lines
+    (sitemap,) = [line.split(":", 1)[1].strip() for line in lines if line.lower().startswith("sitemap:")]
+    assert urlsplit(sitemap).scheme in ("http", "https") and urlsplit(sitemap).path == "/sitemap.xml"
