@@ -17,13 +17,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import uvicorn
 from typer.testing import CliRunner
 
 from conftest import article
 from ordbog.cli import app as cli_app
 from ordbog.preview.session import ConfigSource, PreviewSession
-from ordbog.serve import bind, make_app
+from ordbog.serve import PreviewServer, bind, make_app
 
 KNAE = article("Knæsmerter", """
     Knæsmerter er ondt i knæet. Det kan skyldes overbelastning, og det går ofte over med hvile.
@@ -51,8 +50,7 @@ def running_preview(content: Path, out: Path) -> Iterator[tuple[str, PreviewSess
     session = PreviewSession(options, config)
     session.start()
     sock = bind("127.0.0.1", 0)
-    server = uvicorn.Server(uvicorn.Config(make_app(session, lambda d: None, step_ms=20), log_level="warning",
-                                           lifespan="on", timeout_graceful_shutdown=1))
+    server = PreviewServer(make_app(session, lambda d: None, step_ms=20))
     thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
     thread.start()
     deadline = time.monotonic() + WAIT
@@ -236,3 +234,21 @@ def test_serve_help_names_the_preview_options() -> None:
     assert result.exit_code == 0
     for option in ("--open", "--host", "--port", "--content", "--out"):
         assert option in result.output
+
+
+@pytest.mark.browser
+def test_an_open_tab_reloads_by_itself_after_a_save_and_after_a_fix(preview, new_page) -> None:
+    base, _, content = preview
+    page = new_page()
+    page.goto(f"{base}/ordbog/knaesmerter/")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Knæsmerter'")
+    path = content / "knaesmerter.md"
+    good = path.read_text(encoding="utf-8")
+    path.write_text(good.replace('title: "Knæsmerter"', 'title: "Ondt i knæet"'), encoding="utf-8")
+    page.wait_for_function("document.querySelector('h1') && document.querySelector('h1').textContent === 'Ondt i knæet'",
+                           timeout=WAIT * 1000)
+    path.write_text(good.replace('title: "Knæsmerter"', 'title: "Knæ'), encoding="utf-8")
+    page.wait_for_function("document.title === 'Artiklen kan ikke vises'", timeout=WAIT * 1000)
+    assert "knaesmerter.md" in page.inner_text("body")
+    path.write_text(good, encoding="utf-8")
+    page.wait_for_function("document.querySelector('h1').textContent === 'Knæsmerter'", timeout=WAIT * 1000)

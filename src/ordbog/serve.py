@@ -102,6 +102,19 @@ def make_app(session: PreviewSession, report: Report, watch: bool = True, step_m
     return app
 
 
+class PreviewServer(uvicorn.Server):
+    """uvicorn, ending the open event streams first when it stops (else it waits for them)."""
+
+    def __init__(self, app: Any, **options: Any):
+        super().__init__(uvicorn.Config(app, log_level="warning", lifespan="on", timeout_graceful_shutdown=2,
+                                        **options))
+        self.broadcaster: Broadcaster = app.state.broadcaster
+
+    async def shutdown(self, sockets: Any = None) -> None:
+        self.broadcaster.close()
+        await super().shutdown(sockets)
+
+
 def serve(session: PreviewSession, host: str, port: int, report: Report, open_browser: bool = False) -> int:
     """Serve until Ctrl+C; 2 when the address cannot be used."""
     try:
@@ -115,7 +128,6 @@ def serve(session: PreviewSession, host: str, port: int, report: Report, open_br
     app = make_app(session, report, on_ready=(lambda: webbrowser.open(url)) if open_browser else None)
     print(f"Forhåndsvisning på {url} – holder øje med {session.config.content_dir} (stop med Ctrl+C)",
           file=sys.stderr, flush=True)
-    config = uvicorn.Config(app, log_level="warning", timeout_graceful_shutdown=1, lifespan="on")
     with contextlib.suppress(KeyboardInterrupt):
-        uvicorn.Server(config).run(sockets=[sock])
+        PreviewServer(app).run(sockets=[sock])
     return 0

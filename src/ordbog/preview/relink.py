@@ -88,7 +88,10 @@ def vocabulary_change(previous: LinkState, facts: Mapping[tuple[str, str], Facts
         counts.update(facts[new].vocabulary)
     touched = {w for k in before ^ now for w in (facts.get(k) or previous.facts[k]).vocabulary}
     flipped = {w for w in touched if (counts[w] > 0) != (previous.vocabulary.get(w, 0) > 0)}
-    return +counts, flipped
+    for word in touched:
+        if counts[word] <= 0:
+            del counts[word]
+    return counts, flipped
 
 
 def changed_keys(old: Any, new: Any, changed_slugs: set[str]) -> set[str]:

@@ -27,6 +27,7 @@ from ordbog.preview import pages
 from ordbog.preview.session import PreviewSession
 
 MAX_EVENT_CLIENTS = 200
+CLOSE = -1  # queued to a stream to end it
 PING_SECONDS = 15.0
 TEXT_TYPES = {".html": "text/html; charset=utf-8", ".json": "application/json; charset=utf-8",
               ".xml": "application/xml; charset=utf-8", ".txt": "text/plain; charset=utf-8",
@@ -54,6 +55,13 @@ class Broadcaster:
             if queue.full():  # a reload is already pending for this tab: one is enough
                 continue
             queue.put_nowait(version)
+
+    def close(self) -> None:
+        """End every open stream (the server is stopping): browsers reconnect to the next server."""
+        for queue in list(self.clients):
+            if queue.full():
+                queue.get_nowait()
+            queue.put_nowait(CLOSE)
 
 
 def safe_file(root: Path, raw_path: bytes) -> Path | None:
@@ -143,6 +151,8 @@ class PreviewApp:
                     except TimeoutError:
                         yield ": ping\n\n"
                         continue
+                    if version == CLOSE:
+                        return
                     yield f"event: reload\ndata: {version}\n\n"
             finally:
                 self.broadcaster.unsubscribe(queue)

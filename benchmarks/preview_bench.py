@@ -1,0 +1,217 @@
+"""Live preview latency: time from saving a file to the browser's reload signal.
+
+    python benchmarks/preview_bench.py --corpus ../shared/corpus/ordbog --synthetic 10000
+
+For each corpus (a copy in a temporary folder; the synthetic one is written there by
+benchmarks/generate_corpus.py), the real preview runs in this process: `PreviewSession`, the
+watchfiles watcher and the Starlette app under uvicorn on 127.0.0.1 (free port), with one
+Server-Sent Events client listening. Three edits are timed, each several times:
+
+- word:  one word of an article's body replaced (alternating back and forth);
+- title: an article's title changed (alternating), so links, 'Se også' and the index change;
+- new:   a new article saved (then removed again, untimed).
+
+Printed per edit: median, min and max of save → `reload` event received by the client (what an
+editor waits for), of the rebuild itself, and of save → search index up to date (it is brought
+up to date after the pages, once edits pause). Between edits the benchmark waits until the
+search index has caught up, so runs do not overlap. Numbers only: nothing is asserted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+import httpx
+
+from ordbog.preview.session import ConfigSource, PreviewSession, Update
+from ordbog.serve import PreviewServer, bind, make_app
+
+HERE = Path(__file__).resolve().parent
+TIMEOUT = 600.0
+
+
+class TimedSession(PreviewSession):
+    """A PreviewSession that remembers how long each rebuild took."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rebuilds: list[float] = []
+
+    def update(self, changed=()) -> Update | None:
+        update = super().update(changed)
+        if update is not None:
+            self.rebuilds.append(update.seconds)
+        return update
+
+
+class Preview:
+    """The preview server plus one SSE client, running in background threads."""
+
+    def __init__(self, content: Path, out: Path):
+        options = ConfigSource(content, out, None)
+        config, diags = options.load()
+        assert config is not None, diags
+        self.session = TimedSession(options, config)
+        began = time.perf_counter()
+        self.session.start()
+        self.startup = time.perf_counter() - began
+        sock = bind("127.0.0.1", 0)
+        self.base = f"http://127.0.0.1:{sock.getsockname()[1]}"
+        self.server = PreviewServer(make_app(self.session, lambda d: None))
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [sock]}, daemon=True)
+        self.thread.start()
+        while not self.server.started:
+            time.sleep(0.01)
+        self.reloads: queue.Queue[float] = queue.Queue()
+        self.listener = threading.Thread(target=self._listen, daemon=True)
+        self.listener.start()
+        self.reloads.get(timeout=TIMEOUT)  # the `version` event: the client is connected
+
+    def _listen(self) -> None:
+        with httpx.Client(timeout=None) as client, client.stream("GET", f"{self.base}/__ordbog/events") as events:
+            for line in events.iter_lines():
+                if line.startswith("event: "):
+                    self.reloads.put(time.perf_counter())
+
+    def settle(self) -> float:
+        """Wait until the search index caught up; the moment it did."""
+        deadline = time.monotonic() + TIMEOUT
+        time.sleep(0.05)
+        while self.session.extras_pending() and time.monotonic() < deadline:
+            time.sleep(0.01)
+        return time.perf_counter()
+
+    def timed_save(self, path: Path, text: str | None) -> tuple[float, float, float]:
+        """(save → reload event, rebuild seconds, save → search index current) for one save or delete."""
+        self.settle()
+        while not self.reloads.empty():
+            self.reloads.get_nowait()
+        done = len(self.session.rebuilds)
+        began = time.perf_counter()
+        if text is None:
+            path.unlink()
+        else:
+            path.write_text(text, encoding="utf-8")
+        reloaded = self.reloads.get(timeout=TIMEOUT)
+        while len(self.session.rebuilds) <= done:
+            time.sleep(0.001)
+        indexed = self.settle()
+        return reloaded - began, self.session.rebuilds[-1], indexed - began
+
+    def close(self) -> None:
+        self.settle()
+        self.server.should_exit = True
+        self.thread.join(10)
+
+
+def body_word_edit(text: str, forward: bool) -> str:
+    head, sep, body = text.partition("\n---\n")
+    a, b = (" og ", " samt ") if forward else (" samt ", " og ")
+    return head + sep + body.replace(a, b, 1)
+
+
+def title_edit(text: str, forward: bool) -> str:
+    head, sep, body = text.partition("\n---\n")
+    lines = head.split("\n")
+    for i, line in enumerate(lines):
+        if line.startswith("title:"):
+            value = line.removeprefix("title:").strip().strip("\"'")
+            value = f"{value} hos voksne" if forward else value.removesuffix(" hos voksne")
+            lines[i] = f'title: "{value}"'
+            break
+    return "\n".join(lines) + sep + body
+
+
+NEW_ARTICLE = """---
+title: "Prøveord {n}"
+metaTitle: "Prøveord {n} – et nyt opslag"
+lastUpdated: "01/03/2024"
+---
+
+Prøveord {n} er et nyt opslag, der nævner smerter, træning og hvile i korte sætninger.
+
+## Hvad gør man?
+
+Man holder pauser og træner roligt op igen.
+"""
+
+
+def pick_article(content: Path) -> Path:
+    files = sorted(content.glob("*.md"))
+    with_og = [f for f in files if " og " in f.read_text(encoding="utf-8").partition("\n---\n")[2]]
+    return with_og[len(with_og) // 2]
+
+
+def run(name: str, content: Path, out: Path, repeat: int) -> list[tuple[str, str, list[tuple[float, float, float]]]]:
+    preview = Preview(content, out)
+    n = len(list(content.glob("*.md")))
+    print(f"\n{name}: {n} articles, first build {preview.startup:.1f} s", flush=True)
+    target = pick_article(content)
+    original = target.read_text(encoding="utf-8")
+    results = []
+    try:
+        word = [preview.timed_save(target, body_word_edit(original if i % 2 == 0 else body_word_edit(original, True),
+                                                          i % 2 == 0)) for i in range(repeat)]
+        target.write_text(original, encoding="utf-8")
+        preview.settle()
+        results.append((name, "one-word edit", word))
+        title = [preview.timed_save(target, title_edit(original, True) if i % 2 == 0 else original)
+                 for i in range(repeat)]
+        target.write_text(original, encoding="utf-8")
+        results.append((name, "title change", title))
+        new = []
+        for i in range(repeat):
+            path = content / f"proeveord-{i}.md"
+            new.append(preview.timed_save(path, NEW_ARTICLE.format(n=i)))
+            preview.timed_save(path, None)
+        results.append((name, "new article", new))
+    finally:
+        target.write_text(original, encoding="utf-8")
+        preview.close()
+    return results
+
+
+def ms(values: list[float]) -> str:
+    return f"{statistics.median(values) * 1000:8.0f} {min(values) * 1000:7.0f} {max(values) * 1000:7.0f}"
+
+
+def report(rows: list[tuple[str, str, list[tuple[float, float, float]]]]) -> None:
+    print("\nmilliseconds: median min max (n per row in the last column)")
+    print(f"{'corpus':<22} {'edit':<14} {'save→reload':>24} {'rebuild':>24} {'save→search index':>24}  n")
+    for corpus, edit, runs in rows:
+        reload_, rebuild, indexed = zip(*runs)
+        print(f"{corpus:<22} {edit:<14} {ms(list(reload_)):>24} {ms(list(rebuild)):>24} {ms(list(indexed)):>24}  {len(runs)}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, help="folder of articles (copied to a temporary folder)")
+    parser.add_argument("--synthetic", type=int, default=0, help="also a synthetic corpus of N articles")
+    parser.add_argument("--repeat", type=int, default=9, help="timed saves per edit (small corpus)")
+    parser.add_argument("--repeat-synthetic", type=int, default=5, help="timed saves per edit (synthetic corpus)")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ordbog-preview-bench-", ignore_cleanup_errors=True) as tmp:
+        root = Path(tmp)
+        if args.corpus:
+            shutil.copytree(args.corpus, root / "corpus" / "content", ignore=shutil.ignore_patterns("*.toml", ".*"))
+            rows += run(args.corpus.name, root / "corpus" / "content", root / "corpus" / "_site", args.repeat)
+        if args.synthetic:
+            synthetic = root / "synthetic" / "content"
+            subprocess.run([sys.executable, str(HERE / "generate_corpus.py"), "--count", str(args.synthetic),
+                            "--out", str(synthetic), "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
+            rows += run(f"synthetic-{args.synthetic}", synthetic, root / "synthetic" / "_site", args.repeat_synthetic)
+    report(rows)
+
+
+if __name__ == "__main__":
+    main()
