@@ -252,3 +252,19 @@ def test_an_open_tab_reloads_by_itself_after_a_save_and_after_a_fix(preview, new
     assert "knaesmerter.md" in page.inner_text("body")
     path.write_text(good, encoding="utf-8")
     page.wait_for_function("document.querySelector('h1').textContent === 'Knæsmerter'", timeout=WAIT * 1000)
+
+
+def test_the_search_api_answers_json_with_cors_and_bounded_input(preview) -> None:
+    base, _, content = preview
+    found = httpx.get(f"{base}/api/search", params={"q": "knæ", "limit": "5"}, timeout=WAIT * 6)
+    assert found.status_code == 200 and found.headers["access-control-allow-origin"] == "*"
+    assert found.json()[0]["slug"] == "knaesmerter"
+    assert httpx.get(f"{base}/api/search", params={"q": "x" * 501}).status_code == 400
+    assert httpx.get(f"{base}/api/search", params={"q": "ryg", "limit": "100000"}, timeout=WAIT).status_code == 200
+    assert httpx.get(f"{base}/api/search", params={"q": "ryg", "limit": "nej"}, timeout=WAIT).status_code == 200
+    assert httpx.options(f"{base}/api/search").status_code == 204
+    path = content / "rygsmerter.md"
+    path.write_text(path.read_text(encoding="utf-8").replace('title: "Rygsmerter"', 'title: "Lændesmerter"'),
+                    encoding="utf-8")
+    assert wait_for(lambda: any(hit["title"] == "Lændesmerter" for hit in httpx.get(
+        f"{base}/api/search", params={"q": "lændesmerter"}, timeout=WAIT * 6).json()))

@@ -15,6 +15,7 @@ import sys
 import threading
 import webbrowser
 from collections.abc import AsyncIterator, Callable, Sequence
+from types import ModuleType
 from typing import Any
 
 import anyio
@@ -43,13 +44,13 @@ def bind(host: str, port: int) -> socket.socket:
     return sock
 
 
-def search_function() -> Callable[..., Any] | None:
-    """The search colleague's `ordbog.search.api.search`, if that module exists."""
+def search_api() -> ModuleType | None:
+    """The search API module (`ordbog.search.api`), if this installation has it."""
     try:
         module = importlib.import_module("ordbog.search.api")
     except ImportError:
         return None
-    return getattr(module, "search", None)
+    return module if hasattr(module, "search_json") else None
 
 
 def describe(update: Update) -> str:
@@ -97,7 +98,7 @@ def make_app(session: PreviewSession, report: Report, watch: bool = True, step_m
                 task.cancel()
                 await asyncio.gather(task, return_exceptions=True)
 
-    app = create_app(session, broadcaster, lifespan=lifespan, search=search_function())
+    app = create_app(session, broadcaster, lifespan=lifespan, search=search_api())
     app.state.broadcaster = broadcaster
     return app
 

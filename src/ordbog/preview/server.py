@@ -13,8 +13,9 @@ from __future__ import annotations
 import asyncio
 import mimetypes
 import os
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 from urllib.parse import unquote_to_bytes
 
@@ -161,17 +162,17 @@ class PreviewApp:
         return StreamingResponse(stream(), media_type="text/event-stream", headers=headers)
 
 
-def search_route(search: Callable[..., Any] | None, session: PreviewSession) -> list[Route]:
-    """`GET /api/search?q=&limit=` when the search API module is installed."""
-    if search is None:
+def search_route(api: ModuleType | None, session: PreviewSession) -> list[Route]:
+    """`GET /api/search?q=&limit=` when the search API module (`ordbog.search.api`) is installed."""
+    if api is None:
         return []
     from ordbog.preview.search_api import search_endpoint
 
-    return [Route("/api/search", search_endpoint(search, session), methods=["GET", "HEAD", "OPTIONS"])]
+    return [Route("/api/search", search_endpoint(api, session), methods=["GET", "HEAD", "OPTIONS"])]
 
 
 def create_app(session: PreviewSession, broadcaster: Broadcaster, lifespan: Any = None,
-               search: Callable[..., Any] | None = None) -> Starlette:
+               search: ModuleType | None = None) -> Starlette:
     handlers = PreviewApp(session, broadcaster)
     routes = [
         Route(pages.EVENTS_PATH, handlers.events, methods=["GET"]),
