@@ -7,6 +7,7 @@ the exact text so the order is total.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 ALPHABET = "ABCDEFGHIJKLMNOPQRSTUVWXYZÆØÅ"
@@ -32,6 +33,7 @@ def _normalise_aa(text: str) -> str:
     return " ".join("Å" + w[2:] if w[:2].lower() == "aa" else w for w in words)
 
 
+@functools.lru_cache(maxsize=1 << 16)  # titles are sorted again and again (index, API, 'Se også', preview)
 def danish_sort_key(text: str) -> tuple:
     """Key for sorted(): Danish dictionary order, total and deterministic."""
     normalised = _normalise_aa(text.strip())
