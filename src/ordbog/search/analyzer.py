@@ -202,7 +202,7 @@ def _fixed_stem(word: str) -> str:
 # ---------------------------------------------------------------- compounds
 
 
-def _known_part(part: str, vocab: Mapping[str, int]) -> str | None:
+def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False) -> str | None:
     """The part's term when it may be a compound part: in vocab, no stopword, ≥ 4 letters or listed.
 
     The part's own spelling counts when it is a vocabulary term and its stem is not
@@ -213,30 +213,33 @@ def _known_part(part: str, vocab: Mapping[str, int]) -> str | None:
     t = term(part)
     if t not in vocab and part in vocab:
         t = part
-    if t not in vocab or t in stopwords() or (len(t) < 4 and t not in short_parts()):
+    if t not in vocab or t in stopwords() or (len(t) < 4 and not relaxed and t not in short_parts()):
         return None
     return t
 
 
-def split_compound(word: str, vocab: Mapping[str, int]) -> tuple[str, str] | None:
+def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False) -> tuple[str, str] | None:
     """Best two-part split of a folded word into vocabulary terms, with optional linking letter.
 
     A split whose left part has the word's own term is an inflection, not a compound
-    ("kroppen" is not "krop" + "pen"). Among valid splits the most balanced wins, then the
-    leftmost.
+    ("kroppen" is not "krop" + "pen"); a known word splits only into parts at least as common
+    as itself ("korsbånd" is not "korsb" + "ånd"). Among valid splits the most balanced wins,
+    then the leftmost. `relaxed` (for words the site does not know) also allows short parts
+    outside the short-parts table ("bakerscyste" → "bak" + "cyst").
     """
     if len(word) < 2 * MIN_PART:
         return None
     own = term(word)
+    floor = vocab.get(own, 0)
     best: tuple[int, int, tuple[str, str]] | None = None
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        head = _known_part(word[i:], vocab)
-        if head is None:
+        head = _known_part(word[i:], vocab, relaxed)
+        if head is None or vocab[head] < floor:
             continue
         lefts = [word[:i]] + [word[: i - 1] for ch in LINKING_LETTERS if word[i - 1] == ch]
         for left_word in lefts:
-            left = _known_part(left_word, vocab)
-            if left is None or left == own:
+            left = _known_part(left_word, vocab, relaxed)
+            if left is None or left == own or vocab[left] < floor:
                 continue
             rank = (min(len(left_word), len(word) - i), -i)
             if best is None or rank > best[:2]:

@@ -137,7 +137,12 @@ def _word_clauses(word: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str
     elif t in vocab:
         clauses = [((t, 1.0),)]
     else:
-        clauses = [((t, 1.0), *((c, round(TYPO_WEIGHT**d, 2)) for c, d in corrections(word, t, vocab)))]
+        fixes = corrections(word, t, vocab)
+        rescue = None if fixes else split_compound(word, vocab, relaxed=True)
+        if rescue is not None:
+            clauses = [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in rescue]
+        else:
+            clauses = [((t, 1.0), *((c, round(TYPO_WEIGHT**d, 2)) for c, d in fixes))]
     for value in synonyms.get(word, ()):
         value_words = content_words(value)
         if len(value_words) == 1:
