@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import heapq
 import math
+from itertools import islice
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -22,6 +23,7 @@ TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
 QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
 PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long queries)
 RERANK_DEPTH = 30
+MAX_POSTINGS_SCANNED = 5000  # per term, best impacts first: bounds latency on very large sites
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
 
@@ -106,7 +108,7 @@ class Searcher:
         for clause, clause_weight in zip(variant.clauses, weights):
             best: dict[int, float] = {}
             for t, w in clause:
-                for doc, impact in impacts.get(t, {}).items():
+                for doc, impact in islice(impacts.get(t, {}).items(), MAX_POSTINGS_SCANNED):
                     if w * impact > best.get(doc, 0.0):
                         best[doc] = w * impact
             for doc, s in best.items():

@@ -22,7 +22,7 @@ from ordbog.model import Article, Site
 from ordbog.search import analyzer
 from ordbog.search.passages import Passage, article_passages
 
-INDEX_FORMAT = 2
+INDEX_FORMAT = 3
 FIELD_WEIGHTS = {"title": 8.0, "aliases": 7.0, "meta": 3.0, "headings": 2.5, "questions": 2.0, "body": 1.0}
 FIELD_B = {"title": 0.2, "aliases": 0.3, "meta": 0.4, "headings": 0.5, "questions": 0.6, "body": 0.75}
 K1 = 12.0  # little saturation: a title match still counts when the body repeats the word (measured: 1.2–50)
@@ -97,8 +97,10 @@ def bm25f_impacts(per_doc: list[dict[str, tuple[dict[str, float], int]]]) -> dic
     impacts = {}
     for t, row in sorted(pseudo.items()):
         idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-        # rounded here, not only when stored, so a fresh index and a cached one rank alike
-        impacts[t] = {doc: round(idf * x * (K1 + 1) / (K1 + x), 5) for doc, x in row.items()}
+        # rounded here, not only when stored, so a fresh index and a cached one rank alike;
+        # best first, so the engine can stop early on very common terms in very large sites
+        scored = ((doc, round(idf * x * (K1 + 1) / (K1 + x), 5)) for doc, x in row.items())
+        impacts[t] = dict(sorted(scored, key=lambda item: (-item[1], item[0])))
     return impacts
 
 
