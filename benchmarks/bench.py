@@ -1,0 +1,108 @@
+"""`make bench`: how fast `ordbog build` is, in articles per second, wall time and peak memory.
+
+    python benchmarks/bench.py [--corpus ../shared/corpus/ordbog] [--sizes 10,100] [--runs 3]
+
+Builds (whole `ordbog build` process, median of N runs):
+- the real corpus given by --corpus, when that folder exists;
+- synthetic Danish corpora from `generate_corpus.py`, ×10 and ×100 the real corpus's 385 articles.
+
+Each size is built "cold" (empty analysed-article cache, as in a fresh CI job) and "warm" (the
+cache filled by the previous run, as on an editor's machine or a CI job that keeps the cache).
+Not a test: nothing is asserted, the numbers are printed. The machine's load average is printed
+too, because other processes skew the figures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+from pathlib import Path
+
+import measure
+from generate_corpus import generate
+
+ROOT = Path(__file__).resolve().parents[1]
+BASE_COUNT = 385  # articles in the shared real corpus; the synthetic sizes are multiples of it
+
+
+def ordbog_command(content: Path, out: Path) -> list[str]:
+    return [sys.executable, "-m", "ordbog", "build", "--content", str(content), "--out", str(out), "--quiet"]
+
+
+def synthetic_corpus(work: Path, factor: int, seed: int = 1) -> Path:
+    """Generated once per (count, seed) and kept in the work folder between runs."""
+    count = BASE_COUNT * factor
+    folder = work / f"corpus-x{factor}-seed{seed}"
+    stamp = folder / ".complete"
+    if not stamp.exists():
+        shutil.rmtree(folder, ignore_errors=True)
+        print(f"  generating {count:,} synthetic articles in {folder} …", file=sys.stderr)
+        generate(count, folder, seed)
+        stamp.write_text(str(count))
+    return folder
+
+
+def count_articles(content: Path) -> int:
+    return sum(1 for p in content.rglob("*.md") if p.name.lower() != "readme.md")
+
+
+def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, measure.Summary]:
+    """Cold (cache emptied before every run) and warm (cache kept) builds of one corpus."""
+    out = work / "site"
+    cache_dir = work / "cache"
+    env = env | {"ORDBOG_CACHE_DIR": str(cache_dir)}
+    results: dict[str, list[measure.Measurement]] = {"cold": [], "warm": []}
+    for _ in range(runs):
+        shutil.rmtree(cache_dir, ignore_errors=True)
+        results["cold"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
+        results["warm"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
+    return {mode: measure.summarise(found) for mode, found in results.items()}
+
+
+def print_row(name: str, articles: int, mode: str, summary: measure.Summary) -> None:
+    print(f"{name:<14} {articles:>7,} {mode:<5} {summary.runs:>4} {summary.wall:>9.2f} s {summary.cpu:>8.2f} s"
+          f" {articles / summary.wall:>9,.0f}"
+          f" {measure.mib(summary.peak_rss):>11} {measure.mib(summary.peak_tree_rss):>11}", flush=True)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "ordbog",
+                        help="real corpus folder (skipped when missing)")
+    parser.add_argument("--sizes", default="10,100", help="synthetic sizes as multiples of 385 (default 10,100; '' for none)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per size, median reported (default 3)")
+    parser.add_argument("--runs-large", type=int, default=1, help="runs for sizes ≥ ×50 (default 1)")
+    parser.add_argument("--work", type=Path, default=ROOT / "bench-out", help="work folder (default bench-out/)")
+    parser.add_argument("--jobs", default="", help="ORDBOG_JOBS for the builds (default: all CPUs)")
+    args = parser.parse_args(argv)
+
+    args.work.mkdir(parents=True, exist_ok=True)
+    env = dict(os.environ)
+    if args.jobs:
+        env["ORDBOG_JOBS"] = args.jobs
+    targets: list[tuple[str, Path, int]] = []
+    if args.corpus.is_dir():
+        targets.append(("real", args.corpus.resolve(), args.runs))
+    else:
+        print(f"(real corpus {args.corpus} not found: skipped)", file=sys.stderr)
+    for factor in [int(f) for f in args.sizes.split(",") if f.strip()]:
+        targets.append((f"synthetic x{factor}", synthetic_corpus(args.work, factor), args.runs_large if factor >= 50 else args.runs))
+
+    print(f"ordbog build — CPUs: {os.cpu_count()}, ORDBOG_JOBS={env.get('ORDBOG_JOBS', 'all')}, load average before: "
+          f"{measure.load_average()}")
+    print(f"{'corpus':<14} {'articles':>7} {'cache':<5} {'runs':>4} {'wall (med)':>11} {'CPU':>10} {'art/s':>9}"
+          f" {'peak RSS':>11} {'tree RSS':>11}")
+    for name, content, runs in targets:
+        articles = count_articles(content)
+        work = args.work / name.replace(" ", "-")
+        work.mkdir(parents=True, exist_ok=True)
+        for mode, summary in bench_ordbog(content, work, runs, env).items():
+            print_row(name, articles, mode, summary)
+    print(f"load average after: {measure.load_average()}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

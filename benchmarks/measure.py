@@ -1,0 +1,125 @@
+"""Run a command and measure it: whole-process wall time, CPU time and peak memory.
+
+CPU time (user + system, including worker processes) is printed next to wall time because the
+benchmark machine may be shared: other processes stretch wall time but hardly CPU time.
+
+Peak memory is reported two ways:
+- `peak_rss` — the largest resident set of any single process in the run (what `/usr/bin/time`
+  and `getrusage(RUSAGE_CHILDREN)` report: `os.wait4`'s `ru_maxrss`);
+- `peak_tree_rss` — the largest *sum* of resident sets of the process and all its descendants,
+  sampled every 20 ms from /proc. For a multi-process build this is the honest figure (it counts
+  pages shared after fork once per process, so it errs on the high side).
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+
+
+@dataclass(frozen=True)
+class Measurement:
+    wall: float  # seconds
+    peak_rss: int  # bytes, largest single process
+    peak_tree_rss: int  # bytes, largest sampled sum over the process tree
+    returncode: int
+    cpu: float = 0.0  # seconds of user + system CPU, the process and the children it waited for
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+        try:
+            found += [int(p) for p in task.read_text().split()]
+        except OSError:
+            pass
+    return found
+
+
+def _rss(pid: int) -> int:
+    try:
+        return int(Path(f"/proc/{pid}/statm").read_text().split()[1]) * PAGE
+    except (OSError, IndexError, ValueError):
+        return 0
+
+
+def _tree_rss(root: int) -> int:
+    total, todo, seen = 0, [root], set()
+    while todo:
+        pid = todo.pop()
+        if pid in seen:
+            continue
+        seen.add(pid)
+        total += _rss(pid)
+        todo += _children(pid)
+    return total
+
+
+def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None,
+        quiet: bool = True) -> Measurement:
+    """Run `cmd` to completion; stdout/stderr are discarded when quiet (errors still raise)."""
+    out = subprocess.DEVNULL if quiet else None
+    err = subprocess.PIPE if quiet else None
+    peak = [0]
+    started = time.perf_counter()
+    proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.wait(0.02):
+            peak[0] = max(peak[0], _tree_rss(proc.pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    stderr = b""
+    if err is not None:
+        stderr = proc.stderr.read() if proc.stderr else b""
+    _, status, usage = os.wait4(proc.pid, 0)
+    wall = time.perf_counter() - started
+    done.set()
+    sampler.join()
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0:
+        raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-3000:]}")
+    cpu = usage.ru_utime + usage.ru_stime
+    return Measurement(wall, usage.ru_maxrss * 1024, max(peak[0], usage.ru_maxrss * 1024), proc.returncode, cpu)
+
+
+@dataclass(frozen=True)
+class Summary:
+    runs: int
+    wall: float  # median
+    wall_min: float
+    peak_rss: int  # median
+    peak_tree_rss: int  # median
+    cpu: float = 0.0  # median
+
+
+def summarise(measurements: Sequence[Measurement]) -> Summary:
+    return Summary(
+        runs=len(measurements),
+        wall=statistics.median(m.wall for m in measurements),
+        wall_min=min(m.wall for m in measurements),
+        peak_rss=int(statistics.median(m.peak_rss for m in measurements)),
+        peak_tree_rss=int(statistics.median(m.peak_tree_rss for m in measurements)),
+        cpu=statistics.median(m.cpu for m in measurements),
+    )
+
+
+def mib(n: int) -> str:
+    return f"{n / 2**20:,.0f} MiB"
+
+
+def load_average() -> str:
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "?"
