@@ -53,8 +53,9 @@ def search(
         raise typer.Exit(2)
     searcher = _searcher(content, config)
     if batch:
-        for line in sys.stdin:
-            sys.stdout.write(_dump(search_json(searcher, line.rstrip("\r\n"), limit)) + "\n")
+        for raw in sys.stdin.buffer:  # bytes: a line that is not UTF-8 still gets its answer line
+            line = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            sys.stdout.write(_dump(search_json(searcher, line, limit)) + "\n")
             sys.stdout.flush()
         return
     results = search_json(searcher, query, limit)
