@@ -87,8 +87,10 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         if progress:
             progress("render", done, total)
 
+    # the extras (search index) need the whole site, not the pages: they run alongside rendering
+    extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.PARALLEL_MIN)
     files = render.render_site(config, site, progress=tick)
-    files.update(site_extras(config, site))
+    files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
 
 

@@ -5,6 +5,7 @@
   Workers send back cache records (marshal'd bytes), which are both stored and decoded here.
 - `map_ordered` runs a per-article function (e.g. rendering) over a forked pool; workers inherit
   the whole site by `fork`, so only results cross process boundaries.
+- `Background` overlaps one whole-site job (the search index) with rendering, in a forked process.
 - `gc_paused` turns off Python's cyclic garbage collector during a build: the pipeline makes
   millions of short-lived, acyclic objects (tokens), and the collector's repeated scans of the
   ever-growing heap cost a third of the build time. Reference counting still frees them.
@@ -98,6 +99,45 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+class Background:
+    """`fn()` computed in a forked process while this one does other work; `.result()` collects it.
+
+    Used for whole-site work that cannot be split per article (the search index) so it overlaps
+    with rendering. When not worth it (small sites, no fork, one CPU) `fn` simply runs in `.result()`.
+    """
+
+    def __init__(self, fn: Callable[[], R], worth_it: bool = True) -> None:
+        self._fn = fn
+        self._proc = None
+        if worth_it and jobs() > 1 and _fork_available():
+            ctx = multiprocessing.get_context("fork")
+            self._conn, child = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=self._child, args=(child,), daemon=True)
+            self._proc.start()
+            child.close()
+
+    def _child(self, conn) -> None:
+        try:
+            payload = pickle.dumps((True, self._fn()), protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # handed to the parent, which raises it
+            payload = pickle.dumps((False, exc))
+        conn.send_bytes(payload)
+        conn.close()
+
+    def result(self) -> R:
+        if self._proc is None:
+            return self._fn()
+        try:
+            ok, value = pickle.loads(self._conn.recv_bytes())
+        except EOFError:  # the child died without a word (killed, out of memory): do the work here
+            ok, value = True, self._fn()
+        finally:
+            self._proc.join()
+        if not ok:
+            raise value
+        return value
 
 
 def config_fingerprint(config: Config) -> str:
