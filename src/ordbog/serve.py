@@ -24,9 +24,10 @@ import uvicorn
 from ordbog.diagnostics import Diagnostic
 from ordbog.preview.server import Broadcaster, create_app
 from ordbog.preview.session import PreviewSession, Update
-from ordbog.preview.watch import watch_and_rebuild
+from ordbog.preview.watch import EXTRAS_QUIET, watch_and_rebuild
 
 Report = Callable[[Sequence[Diagnostic]], None]
+STEP_MS = 15  # watchfiles groups events until this long passes without one (an editor's save is a burst)
 
 
 def bind(host: str, port: int) -> socket.socket:
@@ -68,8 +69,8 @@ def _report_crash(task: asyncio.Task[None]) -> None:
               "    tip: genstart ordbog serve", file=sys.stderr, flush=True)
 
 
-def make_app(session: PreviewSession, report: Report, watch: bool = True, step_ms: int = 30,
-             on_ready: Callable[[], None] | None = None) -> Any:
+def make_app(session: PreviewSession, report: Report, watch: bool = True, step_ms: int = STEP_MS,
+             on_ready: Callable[[], None] | None = None, extras_quiet: float = EXTRAS_QUIET) -> Any:
     """The Starlette app with the watcher running for the app's lifetime."""
     broadcaster = Broadcaster()
 
@@ -85,7 +86,7 @@ def make_app(session: PreviewSession, report: Report, watch: bool = True, step_m
     @contextlib.asynccontextmanager
     async def lifespan(app: Any) -> AsyncIterator[None]:
         stopped = anyio.Event()
-        task = asyncio.create_task(watch_and_rebuild(session, announce, step_ms, stopped)) if watch else None
+        task = asyncio.create_task(watch_and_rebuild(session, announce, step_ms, stopped, extras_quiet)) if watch else None
         if task:
             task.add_done_callback(_report_crash)
         if on_ready:

@@ -59,7 +59,8 @@ async def _pump(paths: tuple[Path, ...], recursive: bool, watch_filter: DefaultF
 
 
 async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update], None],
-                            step_ms: int = 30, stopped: anyio.Event | None = None) -> None:
+                            step_ms: int = 30, stopped: anyio.Event | None = None,
+                            extras_quiet: float = EXTRAS_QUIET) -> None:
     """Rebuild on every batch of changes until `stopped` is set (or the task is cancelled)."""
     stopped = stopped or anyio.Event()
     queue: asyncio.Queue[set[Path]] = asyncio.Queue()
@@ -82,7 +83,7 @@ async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update]
                 if update is not None:
                     announce(update)
                 if session.extras_pending() and (catching_up is None or catching_up.done()):
-                    catching_up = asyncio.create_task(catch_up(session, announce))
+                    catching_up = asyncio.create_task(catch_up(session, announce, extras_quiet))
         finally:
             if catching_up is not None:
                 catching_up.cancel()
