@@ -23,7 +23,7 @@ TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
 QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
 PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long queries)
 RERANK_DEPTH = 30
-MAX_POSTINGS_SCANNED = 5000  # per term, best impacts first: bounds latency on very large sites
+MAX_POSTINGS_SCANNED = 2000  # per term, best impacts first: bounds latency on very large sites
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
 
@@ -84,21 +84,23 @@ class Searcher:
         return math.log(1 + self.n_docs / df) if df else 0.0
 
     def search(self, q: str, limit: int = 10) -> list[Hit]:
-        best: dict[int, Hit] = {}
+        """Best `limit` articles; ties broken by article number (= slug order)."""
+        scores: dict[int, float] = {}
+        chosen: dict[int, Variant] = {}
         asked = self.question_docs.get(question_key(q), set()) if len(q) > 8 else set()
         for variant in self.analyse(q):
             for doc, score in self.score_variant(variant).items():
                 score = score * variant.weight + (QUESTION_BONUS if doc in asked else 0.0)
-                if doc not in best or score > best[doc].score:
-                    best[doc] = Hit(doc, score, variant)
-        docs = self.index.docs
-        order = lambda h: (-h.score, docs[h.doc].slug)  # noqa: E731
+                if score > scores.get(doc, -1.0):
+                    scores[doc], chosen[doc] = score, variant
+        limit = max(0, limit)
         if PASSAGE_WEIGHT:
-            top = heapq.nsmallest(RERANK_DEPTH, best.values(), key=order)
-            for h in top:
-                bonus = max(self.passage_scores(h.doc, h.variant).values(), default=0.0)
-                best[h.doc] = Hit(h.doc, h.score + PASSAGE_WEIGHT * bonus * h.variant.weight, h.variant)
-        return heapq.nsmallest(max(0, limit), best.values(), key=order)
+            # passage evidence only raises scores, so the new top is among the old top
+            for _, doc in heapq.nsmallest(max(RERANK_DEPTH, limit), ((-s, d) for d, s in scores.items())):
+                bonus = max(self.passage_scores(doc, chosen[doc]).values(), default=0.0)
+                scores[doc] += PASSAGE_WEIGHT * bonus * chosen[doc].weight
+        top = heapq.nsmallest(limit, ((-s, d) for d, s in scores.items()))
+        return [Hit(doc, -neg, chosen[doc]) for neg, doc in top]
 
     def score_variant(self, variant: Variant) -> dict[int, float]:
         impacts = self.index.impacts
