@@ -65,10 +65,10 @@ def _decode_token(data: tuple, new=object.__new__) -> Token:
 
 def _encode(value: Any) -> Any:
     """Model values → marshal-able data; tuples are tagged so they come back as tuples."""
-    if value is None or isinstance(value, (bool, int, float, str)):
-        return value
-    if isinstance(value, enum.Enum):
+    if isinstance(value, enum.Enum):  # first: Severity is also a str
         return ("e", type(value).__name__, value.value)
+    if value is None or type(value) in (bool, int, float, str):
+        return value
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return ("d", value.toordinal())
     if isinstance(value, Token):

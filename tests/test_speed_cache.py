@@ -1,0 +1,173 @@
+"""The analysed-article cache: an unchanged article is not analysed twice, and the cache never changes output."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from ordbog import analyse, build, cache, workers
+from ordbog.load import read_source
+from tests.conftest import article
+
+RICH = article(
+    "Knæ",
+    """\
+    # Knæ
+
+    Knæet er <sup>et</sup> led med **menisk** og [korsbånd](https://eksempel.dk).
+
+    ## Hvad er knæet?
+
+    | Del | Funktion |
+    | :-- | --: |
+    | Menisk | Støddæmper |
+
+    ![Knæ](knae.png "Et knæ")
+
+    ## Ofte stillede spørgsmål om knæet
+
+    ### Hvorfor gør knæet ondt?
+
+    Det kan skyldes *overbelastning*.
+
+    ### Uden svar?
+    """,
+    metaTitle='"Knæ – om knæet"',
+    lastUpdated="24/02/2024",
+    datePublished='"2023-11-05"',
+    aliases="[knæled, knæet]",
+    reviewedBy="{name: Mette Jensen, job_title: Fysioterapeut}",
+    related="[{type: ordbog, slug: menisk, title: Menisk}]",
+    Tilte='"stavefejl"',
+)
+
+
+def source_of(tmp_path: Path, text: str, name: str = "knae.md"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    source, diags = read_source(path)
+    assert source is not None, diags
+    return source
+
+
+def test_a_record_round_trips_to_an_equal_article_with_equal_tokens(tmp_path: Path) -> None:
+    article_, diags = analyse.analyse(source_of(tmp_path, RICH))
+    assert article_ is not None and diags  # the misspelt key gives a warning that must survive too
+    again, again_diags = cache.decode_result(cache.encode_result(article_, diags))
+    assert again == article_
+    assert again_diags == diags
+    assert list(again.tokens) == list(article_.tokens)
+    assert [type(f) for f in dataclasses.astuple(again)] == [type(f) for f in dataclasses.astuple(article_)]
+
+
+def test_an_article_with_errors_round_trips_as_none(tmp_path: Path) -> None:
+    bad = article("Hofte", "Hoften.\n", lastUpdated='"31/02/2024"')
+    found, diags = analyse.analyse(source_of(tmp_path, bad))
+    assert found is None
+    assert cache.decode_result(cache.encode_result(found, diags)) == (None, diags)
+
+
+def test_values_the_format_cannot_hold_are_refused() -> None:
+    with pytest.raises(cache.Uncacheable):
+        cache.encode_result(None, [object()])  # type: ignore[list-item]
+
+
+@pytest.fixture
+def counted(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs `analyse` is called for."""
+    calls: list[str] = []
+    real = analyse.analyse
+
+    def spy(source):
+        calls.append(source.slug)
+        return real(source)
+
+    monkeypatch.setattr(analyse, "analyse", spy)
+    return calls
+
+
+@pytest.fixture
+def cache_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(folder))
+    return folder
+
+
+SITE = {
+    "knae.md": RICH,
+    "menisk.md": article("Menisk", "Menisken sidder i knæet.\n", metaTitle='"Menisk"'),
+    "hofte.md": article("Hofte", "Hoften er et led.\n", metaTitle='"Hofte"'),
+}
+
+
+def test_unchanged_articles_are_analysed_once_across_builds(write_site, make_config, cache_dir, counted) -> None:
+    cfg = make_config(write_site(SITE))
+    first = build.build(cfg)
+    assert sorted(counted) == ["hofte", "knae", "menisk"]
+    counted.clear()
+    second = build.build(cfg)
+    assert counted == []
+    assert second.files == first.files
+    assert second.diagnostics == first.diagnostics
+    (cfg.content_dir / "hofte.md").write_text(article("Hofte", "Hoften er et stort led.\n", metaTitle='"Hofte"'))
+    third = build.build(cfg)
+    assert counted == ["hofte"]
+    assert third.files != first.files
+
+
+def test_a_config_change_invalidates_every_record(write_site, make_config, cache_dir, counted, tmp_path: Path) -> None:
+    content = write_site(SITE, toml='[site]\nname = "Ordbogen"\n')
+    build.build(make_config(content))
+    counted.clear()
+    (tmp_path / "ordbog.toml").write_text('[site]\nname = "Fysioterapi-ordbogen"\n', encoding="utf-8")
+    build.build(make_config(content))
+    assert sorted(counted) == ["hofte", "knae", "menisk"]
+
+
+def test_corrupt_records_are_misses_not_errors(write_site, make_config, cache_dir, counted) -> None:
+    cfg = make_config(write_site(SITE))
+    first = build.build(cfg)
+    records = [p for p in cache_dir.rglob("*") if p.is_file()]
+    assert len(records) == 3
+    for i, record in enumerate(records):
+        record.write_bytes([b"", b"\x00garbage", record.read_bytes()[:20]][i])
+    counted.clear()
+    assert build.build(cfg).files == first.files
+    assert len(counted) == 3
+
+
+def test_only_the_current_generation_is_kept(write_site, make_config, cache_dir) -> None:
+    stale = cache_dir / "0.0.1-oldgeneration" / "ab"
+    stale.mkdir(parents=True)
+    (stale / "abcdef").write_bytes(b"x")
+    build.build(make_config(write_site(SITE)))
+    assert [p.name for p in cache_dir.iterdir()] == [cache.generation()]
+
+
+def test_the_cache_can_be_switched_off(write_site, make_config, monkeypatch, counted, tmp_path: Path) -> None:
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    assert cache.cache_root() is None
+    cfg = make_config(write_site(SITE))
+    build.build(cfg)
+    build.build(cfg)
+    assert len(counted) == 6
+
+
+def test_default_location_follows_xdg(monkeypatch, tmp_path: Path) -> None:
+    monkeypatch.delenv("ORDBOG_CACHE_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache.cache_root() == tmp_path / "xdg" / "ordbog"
+
+
+def test_worker_processes_fill_the_cache_like_the_serial_path(write_site, make_config, cache_dir, monkeypatch) -> None:
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    monkeypatch.setenv("ORDBOG_JOBS", "2")
+    cfg = make_config(write_site(SITE))
+    parallel = build.build(cfg)
+    monkeypatch.setenv("ORDBOG_JOBS", "1")
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    assert build.build(cfg).files == parallel.files
+    assert len([p for p in cache_dir.rglob("*") if p.is_file()]) == 3
