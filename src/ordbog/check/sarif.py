@@ -6,6 +6,7 @@ result per finding with a physical location relative to the working folder (`%SR
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path, PurePath
 from urllib.parse import quote
@@ -42,7 +43,10 @@ def _result(f: Finding, index: dict[str, int]) -> dict[str, object]:
     d = f.diagnostic
     uri, base = _uri(d.path)
     text = d.message + (f" (tip: {d.hint})" if d.hint else "")
+    # stable across line shifts, so CI systems recognise a finding that was already there
+    fingerprint = hashlib.sha256(f"{d.path}\0{d.code}\0{d.message}".encode()).hexdigest()[:32]
     return {
+        "partialFingerprints": {"ordbogFinding/v1": fingerprint},
         "ruleId": d.code,
         "ruleIndex": index[d.code],
         "level": _LEVEL[d.severity],
