@@ -75,11 +75,11 @@ def make_app(session: PreviewSession, report: Report, watch: bool = True, step_m
     broadcaster = Broadcaster()
 
     def announce(update: Update) -> None:
-        if update.reload:
-            broadcaster.publish(update.version)
-            print(describe(update), file=sys.stderr, flush=True)
-        else:
+        if not update.reload:
             print(f"Søgeindekset er opdateret ({update.seconds:.1f} s)", file=sys.stderr, flush=True)
+            return
+        broadcaster.publish(update.version)
+        print(describe(update), file=sys.stderr, flush=True)
         if update.problems:
             report(update.problems)
 

@@ -86,4 +86,4 @@ def error_page(diagnostics: tuple[Diagnostic, ...], title: str = "Artiklen kan i
         + "\n".join(items)
         + "\n</body>\n</html>\n"
     )
-    return inject(page.encode("utf-8"), ())
+    return page.encode("utf-8")  # the server adds the reload script, as to every HTML response
