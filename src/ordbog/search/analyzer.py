@@ -20,22 +20,33 @@ format is explained in tests/data/search_analyzer_cases.md). It lives in `ordbog
   protected endings, fold map, constants) as JSON-able structures, so the JS port needs no
   Python at run time. Snowball Danish (PyStemmer here, the same algorithm in JS) does the rest.
 
-Query pipeline, in order (each step is a pure function below):
+Query pipeline, in order (each step is a pure function here or in query.py):
  1. `normalize`: Unicode NFKC, lower case, cut to MAX_QUERY_CHARS.
  2. `words`: maximal runs of letters/digits (`[^\\W_]+`), each `fold`ed: æ→ae, ø→oe, å→aa,
-    ä→ae, ö→oe, ü→ue, other diacritics dropped ("é"→"e"). "ae/oe/aa" typed for æ/ø/å thus match.
+    ä→ae, ö→oe, ü→ue, ß→ss, other diacritics dropped (NFKD), lower-cased again.
  3. stopwords (question words, filler) are dropped; if nothing is left, the words are kept.
  4. `term`: irregular forms table (word → term), else Snowball Danish on the word re-spelled with
     æ/ø/å (`respell`), stem fixes table, protected endings, then folded again.
- 5. clauses: a term in `vocab` is its own clause; else a compound split against `vocab`
-    ("fodkrampe" → clauses [fodkramp|fod^0.8] [fodkramp|kramp^0.8]); else typo corrections
-    (optimal string alignment distance ≤ 1, ≤ 2 from 8 letters; best distance, then highest df,
-    then alphabetical; at most MAX_CORRECTIONS) at TYPO_WEIGHT, keeping the term itself.
- 6. joins: two neighbouring words whose concatenation (optionally with linking "s"/"e") is a
-    vocabulary term add that term to both clauses ("ryg øvelser" → [ryg|rygoevels] …).
- 7. synonyms: every synonym key (a sequence of folded words) found in the word sequence adds a
-    variant (weight SYNONYM_WEIGHT) with those words replaced by the analysed value. Keys are
-    matched longest first; at most MAX_VARIANTS variants in all.
+ 5. one clause per word (`query._word_clauses`):
+    a. a compound split against the vocabulary ("fodkrampe" → [fodkramp|fod^0.8]
+       [fodkramp|kramp^0.8]); parts are ≥ 4 letters or in `short_parts`, never stopwords, never
+       the word's own term, and — for a known word — at least as common (df) as the word;
+    b. else the term itself when it is in the vocabulary;
+    c. else typo corrections: optimal string alignment distance ≤ 1 (4–6 letters) or ≤ 2 (7+
+       letters) from the typed word, or from its term when that has ≥ 5 letters; best distance,
+       then highest df, then alphabetical; at most MAX_CORRECTIONS; weight TYPO_WEIGHT**distance;
+    d. else, with no correction, a relaxed split (short parts allowed) of the unknown word;
+    e. one-word synonyms of the word whose value is one word join every clause of the word as
+       alternatives at SYNONYM_WEIGHT;
+    f. clauses of a weak word ("ondt", "smerter") have every weight × WEAK_WORD_WEIGHT.
+ 6. joins: two neighbouring words whose concatenation (the left word or its term, + "", "s" or
+    "e", + the right word) has a vocabulary term add that term to both clauses at weight 1.
+ 7. phrase synonyms (a key of several words, or a value of several words), matched on the
+    content words and then on all words (keys may contain stopwords), longest keys first:
+    first a variant with every non-overlapping key replaced by its first value (when more than
+    one key matched), then one variant per (key, value); each at SYNONYM_WEIGHT; duplicates
+    dropped; at most MAX_VARIANTS variants in all.
+ Alternatives in a clause are sorted by weight (highest first), then term.
 """
 
 from __future__ import annotations
@@ -56,6 +67,7 @@ MIN_PART = 3  # shortest compound part ("fod", "ryg", "led")
 COMPOUND_PART_WEIGHT = 0.8
 TYPO_WEIGHT = 0.7  # per edit: one edit 0.7, two edits 0.49
 SYNONYM_WEIGHT = 0.9
+WEAK_WORD_WEIGHT = 0.4
 MAX_CORRECTIONS = 3
 MAX_VARIANTS = 8
 LINKING_LETTERS = ("s", "e")
@@ -114,6 +126,12 @@ def short_parts() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def weak_words() -> frozenset[str]:
+    """Folded words whose clauses count less ("ondt", "smerter"): see search_stems.json."""
+    return frozenset(fold(w) for w in _stem_tables()["weak_words"])
+
+
+@lru_cache(maxsize=1)
 def builtin_synonyms() -> dict[str, tuple[str, ...]]:
     """The curated Danish health synonym table: folded key → values (as written)."""
     return merge_synonyms({}, json.loads(_data("search_synonyms.json"))["synonyms"])
@@ -150,6 +168,8 @@ def export_tables() -> dict:
         "stem_fixes": dict(sorted(stem_fixes().items())),
         "protected_endings": list(protected_endings()),
         "short_parts": sorted(short_parts()),
+        "weak_words": sorted(weak_words()),
+        "weak_word_weight": WEAK_WORD_WEIGHT,
         "synonyms": {k: list(v) for k, v in builtin_synonyms().items()},
     }
 

@@ -106,7 +106,7 @@ class Searcher:
         impacts = self.index.impacts
         total: dict[int, float] = {}
         covered: dict[int, float] = {}
-        weights = [max((self.idf(t) for t, _ in clause), default=0.0) for clause in variant.clauses]
+        weights = [max((self.idf(t) * w for t, w in clause), default=0.0) for clause in variant.clauses]
         for clause, clause_weight in zip(variant.clauses, weights):
             best: dict[int, float] = {}
             for t, w in clause:

@@ -18,10 +18,12 @@ from ordbog.search.analyzer import (
     MIN_PART,
     SYNONYM_WEIGHT,
     TYPO_WEIGHT,
+    WEAK_WORD_WEIGHT,
     normalize,
     split_compound,
     stopwords,
     term,
+    weak_words,
     words,
 )
 
@@ -147,6 +149,8 @@ def _word_clauses(word: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str
         value_words = content_words(value)
         if len(value_words) == 1:
             clauses = [_with(c, (term(value_words[0]), SYNONYM_WEIGHT)) for c in clauses]
+    if word in weak_words():
+        clauses = [tuple((t, round(w * WEAK_WORD_WEIGHT, 2)) for t, w in c) for c in clauses]
     return clauses
 
 
