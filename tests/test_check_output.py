@@ -99,6 +99,16 @@ def test_select_and_ignore_by_code_name_family_and_prefix(tmp_path: Path) -> Non
     assert set(codes(check_folder(content, select=("key-case", "LNK001")))) == {"FM101", "LNK001"}
     assert "FM102" not in codes(check_folder(content, ignore=("unknown-key",)))
     assert not {"LNK001", "LNK002"} & set(codes(check_folder(content, ignore=("links",))))
+    assert set(codes(check_folder(content, select=("FM1",)))) == {"FM101", "FM102"}
+
+
+def test_a_rule_name_wins_over_a_family_of_the_same_spelling(tmp_path: Path) -> None:
+    from test_check_rules import HARD, LONG_SENTENCE
+
+    hard = text(body=(HARD * 8).strip() + "\n\n" + LONG_SENTENCE + "\n")
+    content = write(tmp_path, {"musearm.md": hard})
+    assert set(codes(check_folder(content, select=("readability",)))) == {"RDB001"}
+    assert set(codes(check_folder(content, ignore=("readability",)))) == {"RDB002"}
 
 
 def test_unknown_selector_is_a_usage_error(tmp_path: Path) -> None:

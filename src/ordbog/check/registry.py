@@ -114,8 +114,16 @@ def matches_any(selector: str) -> bool:
 
 
 def selected(r: Rule, selectors: list[str] | tuple[str, ...]) -> bool:
-    """True when a selector names the rule by code, name, family or code prefix."""
+    """True when a selector names the rule by code, name, family or code prefix (`SEO`, `FM1`).
+
+    A rule name wins over a family of the same spelling: `readability` is the LIX rule only, not
+    the whole readability family (which also holds `long-sentence`)."""
     for s in selectors:
-        if s.upper() == r.code or s.lower() in (r.name, r.family) or (s.isalpha() and r.code.startswith(s.upper())):
+        low = s.lower()
+        if low in _BY_NAME:
+            if low == r.name:
+                return True
+            continue
+        if low == r.family or (len(s) >= 2 and r.code.startswith(s.upper())):
             return True
     return False
