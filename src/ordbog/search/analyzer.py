@@ -35,10 +35,13 @@ Query pipeline, in order (each step is a pure function here or in query.py):
     c. else typo corrections: optimal string alignment distance ≤ 1 (4–6 letters) or ≤ 2 (7+
        letters) from the typed word, or from its term when that has ≥ 5 letters; best distance,
        then highest df, then alphabetical; at most MAX_CORRECTIONS; weight TYPO_WEIGHT**distance;
-    d. else, with no correction, a relaxed split (short parts allowed) of the unknown word;
-    e. one-word synonyms of the word whose value is one word join every clause of the word as
+    d. else, with no correction and at least MIN_COMPLETION letters, prefix completions: terms
+       that start with the typed word, highest df first, then alphabetical, at most
+       MAX_CORRECTIONS, weight TYPO_WEIGHT ("kondi" → "kondition");
+    e. else a relaxed split (short parts allowed) of the unknown word ("bakerscyste");
+    f. one-word synonyms of the word whose value is one word join every clause of the word as
        alternatives at SYNONYM_WEIGHT;
-    f. clauses of a weak word ("ondt", "smerter") have every weight × WEAK_WORD_WEIGHT.
+    g. clauses of a weak word ("ondt", "smerter") have every weight × WEAK_WORD_WEIGHT.
  6. joins: two neighbouring words whose concatenation (the left word or its term, + "", "s" or
     "e", + the right word) has a vocabulary term add that term to both clauses at weight 1.
  7. phrase synonyms (a key of several words, or a value of several words), matched on the
@@ -69,6 +72,7 @@ TYPO_WEIGHT = 0.7  # per edit: one edit 0.7, two edits 0.49
 SYNONYM_WEIGHT = 0.9
 WEAK_WORD_WEIGHT = 0.4
 MAX_CORRECTIONS = 3
+MIN_COMPLETION = 4  # shortest unknown word (without a typo correction) completed as a prefix
 MAX_VARIANTS = 8
 LINKING_LETTERS = ("s", "e")
 
@@ -159,6 +163,7 @@ def export_tables() -> dict:
         "typo_weight": TYPO_WEIGHT,
         "synonym_weight": SYNONYM_WEIGHT,
         "max_corrections": MAX_CORRECTIONS,
+        "min_completion": MIN_COMPLETION,
         "max_variants": MAX_VARIANTS,
         "linking_letters": list(LINKING_LETTERS),
         "fold_map": FOLD_MAP,

@@ -6,6 +6,7 @@ JavaScript port follows it and is tested against the same case table.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
@@ -15,6 +16,7 @@ from ordbog.search.analyzer import (
     LINKING_LETTERS,
     MAX_CORRECTIONS,
     MAX_VARIANTS,
+    MIN_COMPLETION,
     MIN_PART,
     SYNONYM_WEIGHT,
     TYPO_WEIGHT,
@@ -45,6 +47,7 @@ class Vocabulary:
 
     def __init__(self, df: Mapping[str, int]) -> None:
         self.df = dict(df)
+        self._sorted = sorted(self.df)
         self._by_length: dict[int, list[str]] = {}
         for t in sorted(self.df):
             self._by_length.setdefault(len(t), []).append(t)
@@ -60,6 +63,16 @@ class Vocabulary:
 
     def get(self, t: str, default: int | None = None) -> int | None:
         return self.df.get(t, default)
+
+    def completions(self, prefix: str) -> list[str]:
+        """Terms that start with `prefix` (longer than it), highest df first, then alphabetical."""
+        i = bisect.bisect_left(self._sorted, prefix)
+        found = []
+        while i < len(self._sorted) and self._sorted[i].startswith(prefix):
+            if self._sorted[i] != prefix:
+                found.append(self._sorted[i])
+            i += 1
+        return sorted(found, key=lambda c: (-self.df[c], c))
 
     def near(self, t: str, max_distance: int) -> list[tuple[int, str]]:
         """(distance, term) for vocabulary terms within `max_distance` (OSA) of t.
@@ -139,12 +152,14 @@ def _word_clauses(word: str, vocab: Vocabulary, synonyms: Mapping[str, tuple[str
     elif t in vocab:
         clauses = [((t, 1.0),)]
     else:
-        fixes = corrections(word, t, vocab)
+        fixes = [(c, round(TYPO_WEIGHT**d, 2)) for c, d in corrections(word, t, vocab)]
+        if not fixes and len(word) >= MIN_COMPLETION:  # a word cut short: "kondi" → "kondition"
+            fixes = [(c, TYPO_WEIGHT) for c in vocab.completions(word)[:MAX_CORRECTIONS]]
         rescue = None if fixes else split_compound(word, vocab, relaxed=True)
         if rescue is not None:
             clauses = [((t, 1.0), (part, COMPOUND_PART_WEIGHT)) for part in rescue]
         else:
-            clauses = [((t, 1.0), *((c, round(TYPO_WEIGHT**d, 2)) for c, d in fixes))]
+            clauses = [((t, 1.0), *fixes)]
     for value in synonyms.get(word, ()):
         value_words = content_words(value)
         if len(value_words) == 1:
