@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from collections.abc import Iterable
+
+import ahocorasick
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
 from ordbog.linkinline import LinkContext, link_tokens
-from ordbog.linkterms import DEFAULT_STOP_PHRASES, WORD, Pattern, Term, TermIndex, patterns_for, separate_words, title_terms
+from ordbog.linkterms import DEFAULT_STOP_PHRASES, FUNCTION_WORDS, WORD, Pattern, Term, TermIndex, patterns_for, separate_words, title_terms
 from ordbog.model import Article, Site
 
 MAX_AUTO, MIN_AUTO = 15, 3
@@ -90,8 +93,28 @@ def site_terms(config: Config, site: Site) -> tuple[list[Term], list[Diagnostic]
 
 
 def site_vocabulary(site: Site) -> set[str]:
-    text = "\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline")
-    return set(separate_words(text.lower()).split())
+    """Every word of the site's text, lowercase, as the matcher separates words."""
+    return set(_site_text(site).split())
+
+
+def site_words_starting_with(site: Site, prefixes: Iterable[str]) -> set[str]:
+    """The site's words that start with one of `prefixes` (one automaton pass over the text)."""
+    automaton = ahocorasick.Automaton()
+    for prefix in prefixes:
+        automaton.add_word(" " + prefix, prefix)
+    if not len(automaton):
+        return set()
+    automaton.make_automaton()
+    text = " " + _site_text(site) + " "
+    found = set()
+    for end, prefix in automaton.iter(text):
+        start = end - len(prefix) + 1
+        found.add(text[start : text.find(" ", end + 1)])
+    return found
+
+
+def _site_text(site: Site) -> str:
+    return separate_words("\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline").lower())
 
 
 def proper_noun_titles(site: Site) -> set[str]:
@@ -99,13 +122,24 @@ def proper_noun_titles(site: Site) -> set[str]:
     proper = set()
     for article in site.articles:
         words = WORD.findall(article.title)
-        if len(words) != 1:
-            continue
-        text = " ".join(s.text for s in article.sections)
-        mid = re.findall(rf"(?<=[a-zæøå,] )({re.escape(words[0])})\b", text, re.I)
-        if mid and sum(w[0].isupper() for w in mid) > len(mid) / 2:
+        if len(words) == 1 and _mostly_capitalised(words[0], " ".join(s.text for s in article.sections)):
             proper.add(article.slug)
     return proper
+
+
+def _mostly_capitalised(word: str, text: str) -> bool:
+    """Whether `word` is capitalised in most of its mid-sentence uses (after a lowercase letter or comma)."""
+    low, needle = text.lower(), word.lower()
+    upper = lower = 0
+    at = low.find(needle)
+    while at >= 0:
+        end = at + len(needle)
+        whole = (end == len(low) or not low[end].isalnum()) and at >= 2 and text[at - 1] == " "
+        if whole and (text[at - 2].islower() or text[at - 2] == ","):
+            upper += text[at].isupper()
+            lower += not text[at].isupper()
+        at = low.find(needle, end)
+    return upper > lower
 
 
 def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]:
@@ -117,10 +151,12 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
                              "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
                              "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
     inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
-                               lambda: site_vocabulary(site), dictionary)
+                               lambda prefixes: site_words_starting_with(site, prefixes), dictionary)
     terms, found = site_terms(config, site)
     diags += found
     proper = proper_noun_titles(site)
+    stops = [Term(s, "", 0, "keyword") for s in (*DEFAULT_STOP_PHRASES, *cfg.stop_words)]
+    inflector.prepare({w.lower() for t in (*terms, *stops) for w in WORD.findall(t.text)} - FUNCTION_WORDS)
     patterns: list[Pattern] = []
     for term in terms:
         if term.dest in proper and term.source == "title":
@@ -128,7 +164,6 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
             patterns += [dataclasses.replace(p, cased=(term.text,)) for p in patterns_for(term, inflector)]
         else:
             patterns += patterns_for(term, inflector)
-    stops = [Term(s, "", 0, "keyword") for s in (*DEFAULT_STOP_PHRASES, *cfg.stop_words)]
     for stop in stops:
         patterns += patterns_for(stop, inflector)
     return LinkIndex(TermIndex(patterns), inflector), diags

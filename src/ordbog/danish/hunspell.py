@@ -58,6 +58,7 @@ class Lexicon:
     only_in_compound: str = ""
     _by_add: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
     _flag_class: dict[str, str] = field(default_factory=dict, repr=False)
+    _classes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
     def flag_class(self, flag: str) -> str | None:
         """The word class a suffix flag inflects (from its rules' tags, one continuation deep)."""
@@ -69,6 +70,14 @@ class Lexicon:
             cls = VERB if tags & VERB_TAGS else ADJ if tags & ADJ_TAGS else NOUN if tags & NOUN_TAGS else None
             self._flag_class[flag] = cls or ""
         return self._flag_class[flag] or None
+
+    def is_definite_flag(self, flag: str) -> bool:
+        """Whether the flag gives a noun its definite form (the noun has its own paradigm)."""
+        key = "definite:" + flag
+        if key not in self._flag_class:
+            definite = any(rule.tag == "+BESTEMT_ENTAL" for rule in self.rules.get(flag, ()))
+            self._flag_class[key] = "yes" if definite else ""
+        return bool(self._flag_class[key])
 
     def entry_class(self, flags: frozenset[str]) -> str:
         classes = {self.flag_class(f) for f in flags}
@@ -94,8 +103,13 @@ class Lexicon:
                     out.add(rule.apply(form))
         return out
 
-    def classes(self, form: str) -> set[str]:
+    def classes(self, form: str) -> frozenset[str]:
         """Word classes `form` can have: as an entry, an irregular form, or a suffixed form."""
+        if form not in self._classes:
+            self._classes[form] = frozenset(self._find_classes(form))
+        return self._classes[form]
+
+    def _find_classes(self, form: str) -> set[str]:
         found = {self.entry_class(flags) for flags in self.entries.get(form, ())}
         for lemma in self.irregular.get(form, ()):
             classes = {self.entry_class(flags) for flags in self.entries.get(lemma, ())} - {OTHER}

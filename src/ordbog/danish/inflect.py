@@ -34,16 +34,19 @@ class Inflector:
     """Forms of term words. `vocabulary` is every lowercase word the site's articles use."""
 
     strategy: str
-    vocabulary: Callable[[], Iterable[str]]  # called once, only if a word needs Snowball
+    # the site's words that start with given prefixes: called once, only if some word needs Snowball
+    vocabulary: Callable[[set[str]], Iterable[str]]
     lexicon: Lexicon | None = None
-    _sorted: list[str] | None = field(default=None, repr=False)
+    _sorted: list[str] = field(default_factory=list, repr=False)
+    _prepared: set[str] = field(default_factory=set, repr=False)  # stems whose site words are in _sorted
+    _hunspell: dict[tuple[str, bool], set[str] | None] = field(default_factory=dict, repr=False)
 
     def forms(self, word: str, head: bool = True) -> frozenset[str]:
         """`word` (lowercase) and its inflected forms; `head` is the term's last word."""
         if self.strategy == "exact":
             return frozenset({word})
         if self.strategy == "hunspell" and self.lexicon is not None:
-            found = hunspell_forms(self.lexicon, word, head)
+            found = self._dictionary_forms(word, head)
             if found is not None:
                 return frozenset(found)
         return frozenset(self._stem_forms(word))
@@ -65,11 +68,28 @@ class Inflector:
         """An irregular comparative or superlative ("ældre" of "gammel", "yngste" of "ung")."""
         return self.lexicon is not None and word in self.lexicon.irregular and word.endswith(("re", "st", "ste"))
 
+    def _dictionary_forms(self, word: str, head: bool) -> set[str] | None:
+        if (word, head) not in self._hunspell:
+            assert self.lexicon is not None
+            self._hunspell[(word, head)] = hunspell_forms(self.lexicon, word, head)
+        return self._hunspell[(word, head)]
+
+    def prepare(self, words: Iterable[str]) -> None:
+        """Find at once the site's words for every word that will need Snowball (one pass over the text)."""
+        if self.strategy == "exact":
+            return
+        needed = [w for w in words if self.lexicon is None or self.strategy == "snowball"
+                  or self._dictionary_forms(w, True) is None]
+        stems = {_STEMMER.stemWord(w) for w in needed} - self._prepared
+        if stems:
+            self._sorted = sorted(set(self._sorted) | set(self.vocabulary(stems)))
+            self._prepared |= stems
+
     def _stem_forms(self, word: str) -> set[str]:
         """Site words with the same Snowball stem; only words starting with the stem can have it."""
-        if self._sorted is None:
-            self._sorted = sorted(set(self.vocabulary()))
         stem = _STEMMER.stemWord(word)
+        if stem not in self._prepared:
+            self.prepare([word])
         start = bisect.bisect_left(self._sorted, stem)
         candidates = list(itertools.takewhile(lambda w: w.startswith(stem), self._sorted[start:]))
         stems = _STEMMER.stemWords(candidates)
@@ -118,13 +138,9 @@ def _paradigm(lexicon: Lexicon, word: str, head: bool) -> set[str] | None:
 
 
 def _independent_noun(lexicon: Lexicon, form: str) -> bool:
-    for flags in lexicon.entries.get(form, ()):
-        for flag in flags:
-            if any(rule.tag == "+BESTEMT_ENTAL" for rule in lexicon.rules.get(flag, ())):
-                return True
-    return False
+    return any(lexicon.is_definite_flag(flag) for flags in lexicon.entries.get(form, ()) for flag in flags)
 
 
-def make_inflector(strategy: str, vocabulary: Callable[[], Iterable[str]], dictionary: Path | None) -> Inflector:
+def make_inflector(strategy: str, vocabulary: Callable[[set[str]], Iterable[str]], dictionary: Path | None) -> Inflector:
     lexicon = load_lexicon(dictionary) if strategy == "hunspell" and dictionary else None
     return Inflector(strategy, vocabulary, lexicon)
