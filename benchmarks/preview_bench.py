@@ -20,6 +20,7 @@ search index has caught up, so runs do not overlap. Numbers only: nothing is ass
 from __future__ import annotations
 
 import argparse
+import math
 import queue
 import shutil
 import statistics
@@ -191,7 +192,7 @@ def run(name: str, content: Path, out: Path, repeat: int, wait_for_index: bool
 
 
 def ms(values: list[float]) -> str:
-    if any(v != v for v in values):  # NaN: not measured
+    if any(math.isnan(v) for v in values):  # not measured
         return f"{'–':>8} {'–':>7} {'–':>7}"
     return f"{statistics.median(values) * 1000:8.0f} {min(values) * 1000:7.0f} {max(values) * 1000:7.0f}"
 

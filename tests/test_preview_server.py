@@ -17,9 +17,9 @@ from pathlib import Path
 
 import httpx
 import pytest
+from conftest import article
 from typer.testing import CliRunner
 
-from conftest import article
 from ordbog.cli import app as cli_app
 from ordbog.preview.session import ConfigSource, PreviewSession
 from ordbog.serve import PreviewServer, bind, make_app
@@ -172,7 +172,7 @@ def test_an_impossible_date_is_an_error_page_for_that_article_only(preview) -> N
 
 
 def test_a_broken_template_keeps_the_last_output_and_says_where(preview, tmp_path: Path) -> None:
-    base, _, content = preview
+    base, _, _ = preview
     templates = tmp_path / "templates"
     templates.mkdir()
     (templates / "article.html").write_text('{% extends "base.html" %}\n{% block main %}\n{% if %}\n', encoding="utf-8")
@@ -268,3 +268,14 @@ def test_the_search_api_answers_json_with_cors_and_bounded_input(preview) -> Non
                     encoding="utf-8")
     assert wait_for(lambda: any(hit["title"] == "Lændesmerter" for hit in httpx.get(
         f"{base}/api/search", params={"q": "lændesmerter"}, timeout=WAIT * 6).json()))
+
+
+def test_serve_with_a_broken_template_says_where_and_exits_1(write_site: Callable[..., Path], tmp_path: Path) -> None:
+    content = write_site({"knaesmerter.md": KNAE}, toml='[site]\nname = "Prøveordbogen"\n')
+    (tmp_path / "templates").mkdir()
+    (tmp_path / "templates" / "article.html").write_text('{% extends "base.html" %}\n{% block main %}{% if %}\n',
+                                                          encoding="utf-8")
+    result = CliRunner().invoke(cli_app, ["serve", "--content", str(content), "--out", str(tmp_path / "ud"),
+                                          "--port", "0"])
+    assert result.exit_code == 1
+    assert "article.html:2:1: error TPL001" in result.output

@@ -181,7 +181,9 @@ def serve(
     open_browser: Annotated[bool, typer.Option("--open", help="Åbn forhåndsvisningen i browseren.")] = False,
 ) -> None:
     """Byg sitet, vis det på http://127.0.0.1:8000 og genopbyg det, der ændres, hver gang en fil gemmes."""
-    from ordbog.preview.session import ConfigSource, PreviewSession
+    from jinja2 import TemplateError
+
+    from ordbog.preview.session import ConfigSource, PreviewSession, template_diagnostic
     from ordbog.serve import serve as serve_preview
 
     cfg = resolve_config(content, out, config)
@@ -193,6 +195,9 @@ def serve(
     except BuildError as exc:
         print_diagnostics(exc.diagnostics)
         raise typer.Exit(EXIT_USAGE) from None
+    except TemplateError as exc:
+        print_diagnostics([template_diagnostic(exc)])
+        raise typer.Exit(EXIT_CONTENT) from None
     print_diagnostics(session.snapshot.diagnostics if session.snapshot else ())
     err.print(f"Byggede {len(first.delta.written)} filer i {cfg.output_dir} på {first.seconds:.1f} s"
               f" ({len(first.problems)} fejl).", markup=False)

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from ordbog import build, load, render, urls
+from ordbog import build, load, render
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Site, Source

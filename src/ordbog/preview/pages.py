@@ -12,18 +12,18 @@ from ordbog.diagnostics import Diagnostic
 EVENTS_PATH = "/__ordbog/events"
 
 # Reload when the server says so; after a reconnect (server restarted) reload if the version moved.
-RELOAD_SCRIPT = """<script data-ordbog-preview>
-(() => {
+RELOAD_SCRIPT = f"""<script data-ordbog-preview>
+(() => {{
   let seen = null;
-  const events = new EventSource("%s");
-  events.addEventListener("version", (e) => {
+  const events = new EventSource("{EVENTS_PATH}");
+  events.addEventListener("version", (e) => {{
     if (seen !== null && seen !== e.data) location.reload();
     seen = e.data;
-  });
+  }});
   events.addEventListener("reload", () => location.reload());
-})();
+}})();
 </script>
-""" % EVENTS_PATH
+"""
 
 BANNER_STYLE = (
     "position:fixed;left:0;right:0;bottom:0;z-index:99999;max-height:40vh;overflow:auto;margin:0;"

@@ -16,12 +16,12 @@ inflections) + `link_article` per article. The preview reuses both where the inp
 from __future__ import annotations
 
 import re
-
-import Stemmer
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
+
+import Stemmer
 
 from ordbog import link
 from ordbog.config import Config

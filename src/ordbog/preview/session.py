@@ -17,11 +17,10 @@ from pathlib import Path
 
 import jinja2
 
-from ordbog import urls, write
+from ordbog import build, urls, write
 from ordbog.config import Config, load_config
 from ordbog.danish.slug import slugify
 from ordbog.diagnostics import BuildError, Diagnostic, error
-from ordbog import build
 from ordbog.preview.incremental import Delta, Snapshot, rebuild, with_extras
 from ordbog.preview.output import apply_delta
 

@@ -28,7 +28,7 @@ def watch_targets(config: Config) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
     shallow = [config.site_root, config.content_dir.parent, Path.cwd().resolve()]
     if config.config_path is not None:
         shallow.append(config.config_path.parent)
-    unique = lambda paths: tuple(dict.fromkeys(p for p in paths if p.is_dir()))  # noqa: E731
+    unique = lambda paths: tuple(dict.fromkeys(p for p in paths if p.is_dir()))
     return unique(deep), unique(shallow)
 
 
