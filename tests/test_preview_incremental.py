@@ -273,3 +273,24 @@ def test_listing_files_show_only_what_render_listed_names(tmp_path: Path) -> Non
         for a in snapshot.site.articles))
     assert [render.listed(a) for a in changed.articles] == [render.listed(a) for a in snapshot.site.articles]
     assert render.listing_files(config, changed) == render.listing_files(config, snapshot.site)
+
+
+def test_a_new_inflected_form_in_one_article_changes_links_like_a_full_build(tmp_path: Path) -> None:
+    """Snowball finds a term's forms among the site's words: typing "tendinosen" anywhere makes it linkable."""
+    content = tmp_path / "content"
+    content.mkdir()
+    term = '---\ntitle: "Tendinose"\nmetaTitle: "Tendinose – kort forklaret"\n---\n\nTendinose er en senelidelse.\n'
+    other = ('---\ntitle: "Løbetræning"\nmetaTitle: "Løbetræning – kort forklaret"\n---\n\n'
+             "Løbetræning er godt, men pas på senerne, når du løber langt.\n")
+    (content / "tendinose.md").write_text(term, encoding="utf-8")
+    (content / "loebetraening.md").write_text(other, encoding="utf-8")
+    config, _ = load_config(content, tmp_path / "_site", None)
+    assert config is not None
+    snapshot, _ = rebuild(config, None)
+    path = content / "loebetraening.md"
+    path.write_text(other.replace("pas på senerne", "pas på tendinosen"), encoding="utf-8")
+    snapshot, delta = rebuild(config, snapshot, [path])
+    render.environment.cache_clear()
+    assert dict(snapshot.files) == build.build(config, keep_going=True).files
+    linked = snapshot.site.by_slug()["loebetraening"].links
+    assert ("tendinose", "tendinosen") in linked
