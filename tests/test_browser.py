@@ -155,6 +155,17 @@ def test_index_letter_bar_jumps_to_the_letter_section(stress, new_page, viewport
         assert heading.locator("xpath=..").locator(".term-list a").count() >= 1
 
 
+def test_a_letter_chosen_by_keyboard_moves_focus_to_its_section(stress, new_page):
+    page = new_page(viewport={"width": 1280, "height": 700}, reduced_motion="reduce")
+    page.goto(stress[1] + "/ordbog/")
+    page.locator('.letter-bar a[href="#bogstav-s"]').focus()
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")  # sequential focus continues from the jump target
+    focused = page.locator(":focus")
+    assert focused.evaluate("a => a.closest('section').querySelector('h2').id") == "bogstav-s"
+    assert focused.evaluate(VISIBLE_AT_CENTRE)
+
+
 def test_focused_index_links_are_not_hidden_under_the_sticky_letter_bar(stress, new_page):
     """WCAG 2.2 2.4.11 Focus Not Obscured: Shift+Tab upwards through the whole index."""
     page = new_page(viewport={"width": 1280, "height": 600}, reduced_motion="reduce")
@@ -233,6 +244,19 @@ def test_index_and_search_work_without_javascript(stress, new_page):
     page.locator(".site-header input[name=q]").fill("lænd")
     page.locator(".site-header input[name=q]").press("Enter")
     expect(page).to_have_url(stress[1] + "/soeg/?q=l%C3%A6nd")
+
+
+@pytest.mark.parametrize("kind", PAGE_TYPES)
+def test_no_page_type_logs_errors_in_the_console(example_site, new_page, kind):
+    page = new_page()
+    problems: list[str] = []
+    page.on("pageerror", lambda exc: problems.append(f"uncaught: {exc}"))
+    page.on("console", lambda msg: problems.append(f"console.{msg.type}: {msg.text}") if msg.type == "error" else None)
+    page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 and "/404.html" not in r.url else None)
+    page.goto(example_site[1] + PAGE_TYPES[kind], wait_until="networkidle")
+    page.locator(".site-header input[name=q]").fill("krampe")  # wakes the search box, if it has a script
+    page.wait_for_load_state("networkidle")
+    assert problems == []
 
 
 def serious_violations(page) -> list[str]:

@@ -45,7 +45,7 @@ DOM_PROBLEMS = """() => {
       }
     }
   }
-  const active = 'iframe, frame, object, embed, base, link:not([rel=stylesheet][href^="/static/"]):not([rel=canonical]),'
+  const active = 'iframe, frame, object, embed, base, link:not([href^="/static/"]):not([rel=canonical]),'
     + ' meta[http-equiv], style, svg, math, form:not([role=search]), input:not([type=search]), textarea';
   for (const el of document.querySelectorAll(active)) problems.push('element: ' + el.outerHTML.slice(0, 120));
   if (document.baseURI !== location.href.split('#')[0] && document.baseURI !== location.href) problems.push('base URI changed: ' + document.baseURI);
