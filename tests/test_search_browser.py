@@ -74,8 +74,11 @@ def watch_errors(page) -> list[str]:
 
 
 def type_query(page, text: str) -> None:
+    """Type like a reader and wait for the list (the first query also loads the index: the
+    machine may be busy, so the wait is generous)."""
     page.locator(BOX).click()
     page.locator(BOX).press_sequentially(text, delay=10)
+    expect(page.locator(BOX)).to_have_attribute("aria-expanded", "true", timeout=20_000)
 
 
 # ------------------------------------------------------------------ results as you type

@@ -30,14 +30,13 @@ from collections.abc import Iterator, Mapping
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Site
-from ordbog.search import analyzer
+from ordbog.search import analyzer, engine
 from ordbog.search import index as search_index
-from ordbog.search import engine
 from ordbog.search.engine import question_key
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
-MAX_POSTINGS = 1000  # per term, best first: no cut at hundreds of articles, bounded at 100,000
+MAX_POSTINGS = engine.MAX_POSTINGS_SCANNED  # per term, best first: what the CLI scans too
 SHARD_BYTES = 6_000  # target size of a postings shard
 
 

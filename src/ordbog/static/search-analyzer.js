@@ -133,6 +133,23 @@
   Vocabulary.prototype.has = function (t) {
     return this.df.has(t);
   };
+  /** Terms that start with `prefix` (longer than it), highest df first, then alphabetical. */
+  Vocabulary.prototype.completions = function (prefix) {
+    if (!this.sorted) this.sorted = Array.from(this.df.keys()).sort();
+    var lo = 0;
+    var hi = this.sorted.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (this.sorted[mid] < prefix) lo = mid + 1; else hi = mid;
+    }
+    var found = [];
+    for (var i = lo; i < this.sorted.length && this.sorted[i].lastIndexOf(prefix, 0) === 0; i++) {
+      if (this.sorted[i] !== prefix) found.push(this.sorted[i]);
+    }
+    var df = this.df;
+    return found.sort(function (a, b) { return df.get(b) - df.get(a) || (a < b ? -1 : a > b ? 1 : 0); });
+  };
+
   Vocabulary.prototype.near = function (t, maxDistance) {
     var found = [];
     for (var n = Math.max(this.minPart, t.length - maxDistance); n <= t.length + maxDistance; n++) {
@@ -158,6 +175,7 @@
     var linking = tables.linking_letters;
     var MIN_PART = tables.min_part;
     var shortParts = new Set(tables.short_parts || []);
+    var weakWords = new Set(tables.weak_words || []);
     var termCache = new Map();
 
     function normalize(text) {
@@ -169,7 +187,7 @@
       var out = "";
       for (var ch of word.toLowerCase()) out += Object.prototype.hasOwnProperty.call(foldMap, ch) ? foldMap[ch] : ch;
       if (ASCII.test(out)) return out;
-      return out.normalize("NFKD").replace(MARKS, "");
+      return out.normalize("NFKD").replace(MARKS, "").toLowerCase();
     }
 
     function words(text) {
@@ -205,26 +223,28 @@
       return stem;
     }
 
-    function knownPart(part, vocab) {
+    function knownPart(part, vocab, relaxed) {
       if (part.length < MIN_PART || stop.has(part)) return null;
       var t = term(part);
       if (!vocab.has(t) && vocab.has(part)) t = part;
-      if (!vocab.has(t) || stop.has(t) || (t.length < 4 && !shortParts.has(t))) return null;
+      if (!vocab.has(t) || stop.has(t) || (t.length < 4 && !relaxed && !shortParts.has(t))) return null;
       return t;
     }
 
-    function splitCompound(word, vocab) {
+    /** Best two-part split into vocabulary terms (parts at least as common as the word itself). */
+    function splitCompound(word, vocab, relaxed) {
       if (word.length < 2 * MIN_PART) return null;
       var own = term(word);
+      var floor = vocab.df.get(own) || 0;
       var best = null;
       for (var i = MIN_PART; i <= word.length - MIN_PART; i++) {
-        var head = knownPart(word.slice(i), vocab);
-        if (head === null) continue;
+        var head = knownPart(word.slice(i), vocab, relaxed);
+        if (head === null || vocab.df.get(head) < floor) continue;
         var lefts = [word.slice(0, i)];
         for (var k = 0; k < linking.length; k++) if (word[i - 1] === linking[k]) lefts.push(word.slice(0, i - 1));
         for (k = 0; k < lefts.length; k++) {
-          var left = knownPart(lefts[k], vocab);
-          if (left === null || left === own) continue;
+          var left = knownPart(lefts[k], vocab, relaxed);
+          if (left === null || left === own || vocab.df.get(left) < floor) continue;
           var rank = [Math.min(lefts[k].length, word.length - i), -i];
           if (best === null || rank[0] > best[0] || (rank[0] === best[0] && rank[1] > best[1])) {
             best = [rank[0], rank[1], [left, head]];
@@ -270,9 +290,18 @@
       } else if (vocab.has(t)) {
         clauses = [[[t, 1.0]]];
       } else {
-        clauses = [[[t, 1.0]].concat(corrections(word, t, vocab).map(function (c) {
+        var fixes = corrections(word, t, vocab).map(function (c) {
           return [c[0], roundTo2(Math.pow(tables.typo_weight, c[1]))];
-        }))];
+        });
+        if (!fixes.length && word.length >= tables.min_completion) { // a word cut short: "kondi" → "kondition"
+          fixes = vocab.completions(word).slice(0, tables.max_corrections).map(function (c) { return [c, tables.typo_weight]; });
+        }
+        var rescue = fixes.length ? null : splitCompound(word, vocab, true);
+        if (rescue !== null) {
+          clauses = rescue.map(function (part) { return [[t, 1.0], [part, tables.compound_part_weight]]; });
+        } else {
+          clauses = [[[t, 1.0]].concat(fixes)];
+        }
       }
       (synonyms.get(word) || []).forEach(function (value) {
         var valueWords = contentWords(value);
@@ -280,6 +309,11 @@
           clauses = clauses.map(function (c) { return withAlt(c, [term(valueWords[0]), tables.synonym_weight]); });
         }
       });
+      if (weakWords.has(word)) {
+        clauses = clauses.map(function (c) {
+          return c.map(function (a) { return [a[0], roundTo2(a[1] * tables.weak_word_weight)]; });
+        });
+      }
       return clauses;
     }
 

@@ -46,6 +46,8 @@
     var state = null;
     var shards = new Map();
     var docs = new Map();
+    var wordCache = new Map();
+    var tokenCache = new WeakMap();
 
     function get(name) {
       return fetchJSON(indexUrl + name + (state && state.version ? "?v=" + state.version : ""));
@@ -194,7 +196,7 @@
       var total = new Map();
       var covered = new Map();
       var weights = variant.clauses.map(function (clause) {
-        return clause.reduce(function (m, alt) { return Math.max(m, idf(ix, found, alt[0])); }, 0);
+        return clause.reduce(function (m, alt) { return Math.max(m, idf(ix, found, alt[0]) * alt[1]); }, 0);
       });
       variant.clauses.forEach(function (clause, ci) {
         var best = new Map();
@@ -231,33 +233,46 @@
       return Array.from(best.entries()).sort(function (a, b) { return b[1] - a[1] || a[0] - b[0]; });
     }
 
+    /** A word's term and compound parts, remembered across queries (snippets re-read the same articles). */
+    function wordTerms(ix, word) {
+      var known = wordCache.get(word);
+      if (known === undefined) {
+        known = [ix.analyzer.term(word)];
+        var parts = word.length >= 6 ? ix.analyzer.splitCompound(word, ix.vocab) : null;
+        if (parts) known = known.concat(parts);
+        if (wordCache.size > 100000) wordCache.clear();
+        wordCache.set(word, known);
+      }
+      return known;
+    }
+
     function matcher(ix, query) {
       var wanted = new Set();
       query.forEach(function (v) { v.clauses.forEach(function (c) { c.forEach(function (a) { wanted.add(a[0]); }); }); });
-      var cache = new Map();
-      return function (word) {
-        if (!cache.has(word)) {
-          var t = ix.analyzer.term(word);
-          var hit = wanted.has(t);
-          if (!hit && word.length >= 6) {
-            var parts = ix.analyzer.splitCompound(word, ix.vocab);
-            hit = !!parts && (wanted.has(parts[0]) || wanted.has(parts[1]));
-          }
-          cache.set(word, hit);
-        }
-        return cache.get(word);
+      return function (terms) {
+        for (var i = 0; i < terms.length; i++) if (wanted.has(terms[i])) return true;
+        return false;
       };
     }
 
-    /** Words of a text with their positions and whether they match the query. */
-    function marks(ix, text, isMatch) {
+    /** The words of a text with their positions and terms (kept per passage: articles come back). */
+    function tokens(ix, text) {
       var out = [];
       var re = /[\p{L}\p{N}]+/gu;
       var m;
       while ((m = re.exec(text)) !== null) {
-        out.push({ start: m.index, end: m.index + m[0].length, hit: isMatch(ix.analyzer.fold(m[0])) });
+        out.push({ start: m.index, end: m.index + m[0].length, terms: wordTerms(ix, ix.analyzer.fold(m[0])) });
       }
       return out;
+    }
+
+    function marks(ix, p, which, isMatch) {
+      var cached = tokenCache.get(p);
+      if (!cached) {
+        cached = [tokens(ix, p[1]), tokens(ix, p[3])];
+        tokenCache.set(p, cached);
+      }
+      return cached[which].map(function (t) { return { start: t.start, end: t.end, hit: isMatch(t.terms) }; });
     }
 
     function countHits(ws) {
@@ -269,8 +284,8 @@
     function bestPassage(ix, record, isMatch) {
       var best = null;
       record.p.forEach(function (p, i) {
-        var headWords = marks(ix, p[1], isMatch);
-        var textWords = marks(ix, p[3], isMatch);
+        var headWords = marks(ix, p, 0, isMatch);
+        var textWords = marks(ix, p, 1, isMatch);
         var s = 3 * countHits(headWords) + Math.min(countHits(textWords), 6) + (i === 0 ? 0.5 : 0);
         if (!best || s > best.score) best = { score: s, passage: p, words: textWords, headHits: countHits(headWords) };
       });
