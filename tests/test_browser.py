@@ -202,6 +202,28 @@ def test_no_horizontal_scrolling_at_320px_with_wide_tables_and_long_words(stress
         assert table.evaluate("t => t.scrollWidth > t.clientWidth")
 
 
+# WCAG 2.2 1.4.12 Text Spacing: readers may override these; nothing may be cut off or overflow.
+TEXT_SPACING = """* { line-height: 1.5 !important; letter-spacing: 0.12em !important; word-spacing: 0.16em !important; }
+p { margin-bottom: 2em !important; }"""
+CLIPPED = """() => [...document.body.querySelectorAll('*')].filter(el => {
+  if (el.closest('.visually-hidden, .skip-link')) return false;
+  const style = getComputedStyle(el);
+  const clips = ['hidden', 'clip'].includes(style.overflowX) || ['hidden', 'clip'].includes(style.overflowY);
+  return clips && (el.scrollWidth > el.clientWidth + 1 || el.scrollHeight > el.clientHeight + 1);
+}).map(el => el.outerHTML.slice(0, 80))"""
+
+
+@pytest.mark.parametrize("site,path", [("example", p) for p in PAGE_TYPES.values()] + [("stress", "/ordbog/laendesmerter/")])
+def test_wider_text_spacing_at_320px_neither_clips_nor_scrolls_sideways(example_site, stress, new_page, site, path):
+    page = new_page(viewport=PHONE)
+    page.goto((example_site if site == "example" else stress)[1] + path)
+    page.add_style_tag(content=TEXT_SPACING)
+    page.locator("details").evaluate_all("ds => ds.forEach(d => d.open = true)")
+    scroll_width, client_width = page.evaluate(HORIZONTAL_OVERFLOW)
+    assert scroll_width <= client_width
+    assert page.evaluate(CLIPPED) == []
+
+
 def test_article_works_without_javascript(example_site, new_page):
     page = new_page(java_script_enabled=False)
     page.goto(example_site[1] + ARTICLE)
