@@ -316,3 +316,20 @@ def test_without_chromium_the_browser_tests_skip_with_a_reason(monkeypatch, tmp_
     monkeypatch.setattr(browser_support, "CHROMIUM", tmp_path / "chromium")
     reason = browser_support.chromium_skip_reason()
     assert reason is not None and "make browser-deps" in reason and str(tmp_path) in reason
+
+
+def test_a_bare_article_without_headings_faq_or_dates_is_complete_and_accessible(write_site, served_site, new_page):
+    """The template's empty branches: no TOC (one heading or none), no FAQ, no dates, no 'Se også'."""
+    content = write_site({"ryg.md": '---\ntitle: "Ryg"\n---\n\nRyggen bærer kroppen. En kort tekst uden overskrifter.\n'})
+    base = served_site(content)
+    for viewport in (PHONE, {"width": 1280, "height": 800}):
+        page = new_page(viewport=viewport)
+        page.goto(base + "/ordbog/ryg/")
+        expect(page.locator("h1")).to_have_text("Ryg")
+        expect(page.locator("nav.toc, details, .related, time")).to_have_count(0)
+        assert serious_violations(page) == []
+        scroll_width, client_width = page.evaluate(HORIZONTAL_OVERFLOW)
+        assert scroll_width <= client_width
+        page.goto(base + "/ordbog/")
+        expect(page.locator(".letter-bar a")).to_have_count(1)
+        assert serious_violations(page) == []
