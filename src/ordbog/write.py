@@ -14,6 +14,7 @@ import os
 import shutil
 import tempfile
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from ordbog.diagnostics import BuildError, error
@@ -66,15 +67,41 @@ def _inside(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
+WRITE_THREADS = 8  # creating files waits on the file system, not the CPU: overlap the waits
+
+
+def _write_file(target: Path, data: bytes) -> None:
+    with open(target, "wb") as fh:
+        fh.write(data)
+
+
 def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    made: set[Path] = set()
-    for rel in sorted(files):
-        target = _inside(root, rel)
-        if target.parent not in made:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            made.add(target.parent)
-        target.write_bytes(files[rel])
-    (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    targets = [(_inside(root, rel), files[rel]) for rel in sorted(files)]
+    for folder in sorted({target.parent for target, _ in targets}):
+        folder.mkdir(parents=True, exist_ok=True)
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        for _ in pool.map(lambda item: _write_file(*item), targets):
+            pass  # re-raises the first failure
+    (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: only a complete tree is ours
+
+
+def _remove_tree(folder: Path) -> None:
+    """shutil.rmtree, with the unlinks overlapped like the writes (errors ignored: it is our own old copy)."""
+    files, folders = [], []
+    for root, dirs, names in os.walk(folder):
+        files += [os.path.join(root, n) for n in names]
+        files += [os.path.join(root, d) for d in dirs if os.path.islink(os.path.join(root, d))]
+        folders.append(root)
+
+    def unlink(path: str) -> None:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
+
+    with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
+        list(pool.map(unlink, files))
+    shutil.rmtree(folder, ignore_errors=True)  # the now empty folders, and anything left over
 
 
 def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: bool = False) -> None:
@@ -89,12 +116,12 @@ def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: 
         os.chmod(staging, 0o755)
         if out.exists():
             if _exchange(staging, out):
-                shutil.rmtree(staging, ignore_errors=True)  # now holds the previous site
+                _remove_tree(staging)  # now holds the previous site
             else:  # two renames: a kill between them leaves the old site in .old-*/site
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
                 os.rename(out, old / "site")
                 os.rename(staging, out)
-                shutil.rmtree(old, ignore_errors=True)
+                _remove_tree(old)
         else:
             os.rename(staging, out)
     except BaseException:
