@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import html
 import re
+from functools import lru_cache
 
 from ordbog.config import Config
 from ordbog.search import index as index_mod
-from ordbog.search.analyzer import MAX_QUERY_CHARS, fold
-from ordbog.search.ask import Answer, ask, best_passages, highlight_terms, is_question, matches
+from ordbog.search.analyzer import MAX_QUERY_CHARS, fold, term
+from ordbog.search.ask import Answer, ask, best_passages, highlight_terms, is_question
 from ordbog.search.engine import Hit, Searcher
 
 MAX_LIMIT = 50
@@ -52,32 +53,53 @@ def clamp(q: object, limit: object) -> tuple[str, int]:
     return text[:MAX_QUERY_CHARS], max(0, min(MAX_LIMIT, n))
 
 
-def mark(text: str, hit: Hit) -> str:
-    """HTML-escaped text with the query's words wrapped in <mark> (escaping first, piece by piece)."""
+@lru_cache(maxsize=20_000)
+def _word_terms(text: str) -> tuple[tuple[int, int, str], ...]:
+    """(start, end, term) of every word of a passage, computed once per passage text."""
+    return tuple((m.start(), m.end(), term(fold(m.group(0)))) for m in _WORD.finditer(text))
+
+
+def mark(text: str, hit: Hit, start: int = 0, end: int | None = None) -> str:
+    """text[start:end] HTML-escaped, the query's words wrapped in <mark> (escaping first, piece by piece)."""
+    end = len(text) if end is None else end
     terms = highlight_terms(hit)
-    out, pos = [], 0
-    for m in _WORD.finditer(text):
-        out.append(html.escape(text[pos : m.start()]))
-        word = html.escape(m.group(0))
-        out.append(f"<mark>{word}</mark>" if matches(fold(m.group(0)), terms) else word)
-        pos = m.end()
-    out.append(html.escape(text[pos:]))
+    out, pos = [], start
+    for a, b, t in _word_terms(text):
+        if a < start or b > end:
+            continue
+        out.append(html.escape(text[pos:a]))
+        word = html.escape(text[a:b])
+        out.append(f"<mark>{word}</mark>" if t in terms else word)
+        pos = b
+    out.append(html.escape(text[pos:end]))
     return "".join(out)
 
 
 def snippet(text: str, hit: Hit) -> str:
     """The sentence with most query words, cut to about SNIPPET_CHARS, escaped and marked."""
     terms = highlight_terms(hit)
-    sentences = [s for s in _SENTENCE_END.split(text) if s.strip()] or [text]
+    bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
+    hits_at = [a for a, _, t in _word_terms(text) if t in terms]
+    best, best_hits = (0, len(text)), -1
+    for start, end in zip(bounds, bounds[1:]):
+        hits = sum(1 for a in hits_at if start <= a < end)
+        if hits > best_hits and text[start:end].strip():
+            best, best_hits = (start, end), hits
+    start, end = best
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    if end - start <= SNIPPET_CHARS:
+        return mark(text, hit, start, end)
+    cut = text.rfind(" ", start, start + SNIPPET_CHARS)
+    return mark(text, hit, start, cut if cut > start else start + SNIPPET_CHARS) + " …"
 
-    def hits_in(s: str) -> int:
-        return sum(1 for w in _WORD.findall(s) if matches(fold(w), terms))
 
-    best = max(sentences, key=lambda s: (hits_in(s), -sentences.index(s)))
-    if len(best) > SNIPPET_CHARS:
-        cut = best[:SNIPPET_CHARS]
-        best = cut[: cut.rfind(" ")] + " …" if " " in cut else cut + "…"
-    return mark(best, hit)
+def _best_snippet(passage: str, description: str, hit: Hit) -> str:
+    """The passage's best sentence when it holds a query word, else the article's description."""
+    found = snippet(passage, hit) if passage else ""
+    return found if "<mark>" in found else snippet(description, hit)
 
 
 def answer_json(searcher: Searcher, answer: Answer) -> dict:
@@ -109,7 +131,7 @@ def search_json(searcher: Searcher, q: object, limit: object = 10) -> list[dict]
             "url": doc.url,
             "score": round(hit.score, 4),
             "heading": best.passage.heading if best else "",
-            "snippet": snippet(best.passage.text if best else doc.description, hit),
+            "snippet": _best_snippet(best.passage.text if best else "", doc.description, hit),
             "answer": answer_json(searcher, best) if best and question else None,
         })
     return out

@@ -47,9 +47,12 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
     for hit in hits:
         for pid, score in searcher.passage_scores(hit.doc, hit.variant).items():
             p = searcher.index.passages[pid]
+            exact = p.kind == "faq" and bool(key) and searcher.question_keys.get(pid) == key
+            if score <= 0 and not exact:
+                continue  # a passage without the query's words answers nothing
             score += DOC_PRIOR * hit.score / top
             if p.kind == "faq":
-                score += FAQ_PRIOR + (EXACT_QUESTION_BONUS if key and searcher.question_keys.get(pid) == key else 0.0)
+                score += FAQ_PRIOR + (EXACT_QUESTION_BONUS if exact else 0.0)
             if hit.doc not in out or score > out[hit.doc].score:
                 out[hit.doc] = Answer(p, score)
     return out

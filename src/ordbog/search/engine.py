@@ -22,7 +22,7 @@ COVERAGE_POWER = 1.0  # how hard a document is punished for missing part of the 
 TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
 QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
 PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long queries)
-RERANK_DEPTH = 30
+RERANK_DEPTH = 20
 MAX_POSTINGS_SCANNED = 2000  # per term, best impacts first: bounds latency on very large sites
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
@@ -46,6 +46,7 @@ class Searcher:
         self.index = index
         self.vocab = Vocabulary(index.vocab)
         self.n_docs = max(1, len(index.docs))
+        self._passage_memo: dict[tuple[int, Variant], dict[int, float]] = {}
 
     @cached_property
     def doc_passages(self) -> dict[int, range]:
@@ -85,6 +86,7 @@ class Searcher:
 
     def search(self, q: str, limit: int = 10) -> list[Hit]:
         """Best `limit` articles; ties broken by article number (= slug order)."""
+        self._passage_memo = {}
         scores: dict[int, float] = {}
         chosen: dict[int, Variant] = {}
         asked = self.question_docs.get(question_key(q), set()) if len(q) > 8 else set()
@@ -141,25 +143,44 @@ class Searcher:
         lengths = self.index.passage_lengths
         return max(1.0, sum(lengths) / max(1, len(lengths)))
 
+    @cached_property
+    def doc_terms(self) -> dict[int, dict[str, tuple[tuple[int, float], ...]]]:
+        """Article → term → ((passage, tf), …): passage scoring touches only the terms it needs."""
+        grouped: dict[int, dict[str, list[tuple[int, float]]]] = {}
+        passages = self.index.passages
+        for t, row in self.index.passage_terms.items():
+            for pid, tf in row.items():
+                grouped.setdefault(passages[pid].doc, {}).setdefault(t, []).append((pid, tf))
+        return {doc: {t: tuple(v) for t, v in terms.items()} for doc, terms in grouped.items()}
+
+    @cached_property
+    def passage_idf(self) -> dict[str, float]:
+        n = max(1, len(self.index.passages))
+        return {t: math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5)) for t, row in self.index.passage_terms.items()}
+
     def passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
-        """Passage number → BM25 score of the variant, for each passage of one article."""
-        index = self.index
-        pids = self.doc_passages.get(doc, range(0))
-        n = max(1, len(index.passages))
-        scores = dict.fromkeys(pids, 0.0)
+        """Passage number → BM25 score of the variant, for each passage of one article (memoised per query)."""
+        key = (doc, variant)
+        if key not in self._passage_memo:
+            self._passage_memo[key] = self._passage_scores(doc, variant)
+        return self._passage_memo[key]
+
+    def _passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
+        lengths, avg = self.index.passage_lengths, self.avg_passage_length
+        terms = self.doc_terms.get(doc, {})
+        scores = dict.fromkeys(self.doc_passages.get(doc, range(0)), 0.0)
         for clause in variant.clauses:
-            best = dict.fromkeys(pids, 0.0)
+            best: dict[int, float] = {}
             for t, w in clause:
-                row = index.passage_terms.get(t)
-                if not row:
+                postings = terms.get(t)
+                if not postings:
                     continue
-                idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-                for pid in pids:
-                    raw = row.get(pid)
-                    if raw:
-                        norm = 1 - PASSAGE_B + PASSAGE_B * index.passage_lengths[pid] / self.avg_passage_length
-                        tf = raw / norm
-                        best[pid] = max(best[pid], w * idf * tf * (PASSAGE_K1 + 1) / (PASSAGE_K1 + tf))
+                idf = self.passage_idf[t]
+                for pid, raw in postings:
+                    tf = raw / (1 - PASSAGE_B + PASSAGE_B * lengths[pid] / avg)
+                    v = w * idf * tf * (PASSAGE_K1 + 1) / (PASSAGE_K1 + tf)
+                    if v > best.get(pid, 0.0):
+                        best[pid] = v
             for pid, v in best.items():
                 scores[pid] += v
         return scores
