@@ -12,7 +12,15 @@ from pathlib import Path
 import pytest
 
 from ordbog import link
-from tests.link_support import config, html, linked, make_article, needs_dictionary, site_with
+from ordbog.config import load_config
+from tests.link_support import (
+    config,
+    html,
+    linked,
+    make_article,
+    needs_dictionary,
+    site_with,
+)
 
 pytestmark = needs_dictionary
 
@@ -124,7 +132,7 @@ def test_a_keyword_for_an_article_that_does_not_exist_is_reported_and_unused(tmp
     site, diags = link.link_site(cfg, site_with("Menisken er slidt."))
     assert site.by_slug()["side"].links == ()
     assert [(d.code, d.message) for d in diags] == [
-        ("LNK002", "[links] keywords nævner 'findes-ikke', som ikke er en artikel")
+        ("ALN002", "[links] keywords nævner 'findes-ikke', som ikke er en artikel")
     ]
 
 
@@ -176,3 +184,17 @@ def test_aliases_are_terms_with_their_inflections(cfg) -> None:
 def test_links_can_be_switched_off(tmp_path: Path) -> None:
     cfg = config(tmp_path, "[links]\nenabled = false\n")
     assert linked(cfg, "Skulderen.").links == ()
+
+
+def test_without_the_dictionary_the_build_warns_and_uses_snowball(tmp_path: Path) -> None:
+    cfg = config(tmp_path, '[links]\ndictionary = "/findes/ikke/da_DK"\n')
+    site, diags = link.link_site(cfg, site_with("Skulderen og hjertet."))
+    assert [d.code for d in diags] == ["ALN001"]
+    assert site.by_slug()["side"].links == (("skulder", "Skulderen"), ("hjerte", "hjertet"))
+
+
+def test_an_unknown_inflection_strategy_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "ordbog.toml").write_text('[links]\ninflection = "lemmy"\n', encoding="utf-8")
+    cfg, diags = load_config(tmp_path, tmp_path / "_site", tmp_path / "ordbog.toml")
+    assert cfg is None
+    assert [(d.code, d.line) for d in diags] == [("CFG002", 2)]

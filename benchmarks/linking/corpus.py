@@ -74,7 +74,7 @@ def linkable_segments(article: Article) -> Iterator[tuple[str, list[tuple[int, s
 
 
 def occurrences(text: str, mention: str) -> list[int]:
-    pattern = re.compile(rf"(?<![\w-]){re.escape(mention)}(?![\w-])", re.I)
+    pattern = re.compile(rf"(?<![\w-]){re.escape(mention)}(?![\w-])", re.IGNORECASE)
     return [m.start() for m in pattern.finditer(text)]
 
 

@@ -24,13 +24,20 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
 
-from corpus import (  # noqa: E402
-    DEFAULT_CORPUS, article_links, article_text, corpus_config, linked_site, occurrences, sample, split_of,
+from corpus import (
+    DEFAULT_CORPUS,
+    article_links,
+    article_text,
+    corpus_config,
+    linked_site,
+    occurrences,
+    sample,
+    split_of,
     unlinked_site,
 )
 
-from ordbog import link  # noqa: E402
-from ordbog.linkterms import WORD  # noqa: E402
+from ordbog import link
+from ordbog.linkterms import WORD
 
 JUDGMENTS = Path(__file__).parent / "judgments.tsv"
 SAMPLE_SIZE = 40

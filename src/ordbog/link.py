@@ -13,13 +13,24 @@ import re
 from collections.abc import Iterable
 
 import ahocorasick
+
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
 from ordbog.linkinline import LinkContext, link_tokens
-from ordbog.linkterms import DEFAULT_STOP_PHRASES, FUNCTION_WORDS, WORD, Pattern, Term, TermIndex, patterns_for, separate_words, title_terms
+from ordbog.linkterms import (
+    DEFAULT_STOP_PHRASES,
+    FUNCTION_WORDS,
+    WORD,
+    Pattern,
+    Term,
+    TermIndex,
+    patterns_for,
+    separate_words,
+    title_terms,
+)
 from ordbog.model import Article, Site
 
 MAX_AUTO, MIN_AUTO = 15, 3
@@ -84,7 +95,7 @@ def site_terms(config: Config, site: Site) -> tuple[list[Term], list[Diagnostic]
         terms += [Term(a, article.slug, prio, "alias") for a in article.aliases if a.strip()]
     for dest, words in sorted(cfg.keywords.items()):
         if not dest.startswith(("/", "http://", "https://")) and dest not in slugs:
-            diags.append(warning(where, 1, "LNK002", f"[links] keywords nævner '{dest}', som ikke er en artikel",
+            diags.append(warning(where, 1, "ALN002", f"[links] keywords nævner '{dest}', som ikke er en artikel",
                                  "brug en artikels slug eller en adresse, der begynder med / eller https://"))
             continue
         terms += [Term(w, dest, cfg.priorities.get(dest, 0), "keyword") for w in words if w.strip()]
@@ -147,7 +158,7 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
     diags: list[Diagnostic] = []
     dictionary = find_dictionary(cfg.dictionary) if cfg.inflection == "hunspell" else None
     if cfg.inflection == "hunspell" and dictionary is None:
-        diags.append(warning(str(config.config_path or "ordbog.toml"), 1, "LNK001",
+        diags.append(warning(str(config.config_path or "ordbog.toml"), 1, "ALN001",
                              "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
                              "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
     inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",

@@ -30,13 +30,13 @@ from ordbog.linkterms import FUNCTION_WORDS, WORD, Mention, TermIndex
 LINKABLE_PARENTS = ("paragraph_open", "td_open")
 AUTOLINK_CLASS = "autolink"
 VERB_CONTEXT = frozenset(
-    "at jeg du han hun vi man ikke aldrig gerne kan kunne skal skulle vil ville må måtte bør burde tør lad".split()
+    ["at", "jeg", "du", "han", "hun", "vi", "man", "ikke", "aldrig", "gerne", "kan", "kunne", "skal", "skulle", "vil", "ville", "må", "måtte", "bør", "burde", "tør", "lad"]
 )
 _PREV_WORD = re.compile(r"([^\W_]+)[^\w]{0,3}$")
 _NEXT_WORD = re.compile(r"^\s{1,2}([^\W_]+)")
 _SENTENCE_END = re.compile(r"(^|[.!?:;…»«\"(]\s*)$")
-_HTML_A_OPEN = re.compile(r"^<a[\s>]", re.I)
-_HTML_A_CLOSE = re.compile(r"^</a\s*>", re.I)
+_HTML_A_OPEN = re.compile(r"^<a[\s>]", re.IGNORECASE)
+_HTML_A_CLOSE = re.compile(r"^</a\s*>", re.IGNORECASE)
 
 
 @dataclass
@@ -148,15 +148,15 @@ def _wanted(m: Mention, text: str, before: str, after: str, ctx: LinkContext) ->
     if " " in span:
         return not m.pattern.genitive or nxt is not None
     prev = _PREV_WORD.search(prefix[-40:])
+    next_word = nxt.group(1).lower() if nxt else ""
     if prev and prev.group(1).lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
         return False  # rule 3
-    if m.pattern.comparative and nxt and nxt.group(1).lower() not in FUNCTION_WORDS and ctx.inflector.is_noun(nxt.group(1).lower()):
+    if m.pattern.comparative and next_word not in FUNCTION_WORDS and ctx.inflector.is_noun(next_word):
         return False  # rule 4
-    if m.pattern.genitive and (not nxt or nxt.group(1).lower() in FUNCTION_WORDS):
+    if m.pattern.genitive and (not next_word or next_word in FUNCTION_WORDS):
         return False  # rule 5
-    if not m.pattern.inflected and not any(m.pattern.cased) and len(span) <= 4 and nxt and _starts_compound(following, nxt.group(1).lower(), ctx):
-        return False  # rule 6
-    return True
+    short_as_written = not m.pattern.inflected and not any(m.pattern.cased) and len(span) <= 4
+    return not (short_as_written and next_word and _starts_compound(following, next_word, ctx))  # rule 6
 
 
 def _starts_compound(after: str, word: str, ctx: LinkContext) -> bool:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from collections import Counter
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import Annotated, Any
 
 import typer
 
@@ -47,8 +47,9 @@ def report_lines(graph: dict[str, dict[str, Any]]) -> list[str]:
     total = sum(len(node["outbound"]) for node in graph.values())
     pages = len(graph) or 1
     lonely = orphans(graph)
-    lines = [f"{len(graph)} artikler, {total} automatiske links ({total / pages:.2f} pr. side), "
-             f"{len(graph) - len(lonely)} artikler får mindst ét link.", ""]
+    summary = (f"{len(graph)} artikler, {total} automatiske links ({total / pages:.2f} pr. side), "
+               f"{len(graph) - len(lonely)} artikler får mindst ét link.")
+    lines = [summary, ""]
     lines.append(f"Forældreløse artikler (ingen links hertil): {len(lonely)}")
     lines += [f"  {slug}" for slug in lonely]
     lines += ["", "Mest linkede artikler:"]
@@ -60,8 +61,8 @@ def report_lines(graph: dict[str, dict[str, Any]]) -> list[str]:
     return lines
 
 
-ContentOpt = Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Sti til ordbog.toml.")]
+ContentOpt = Annotated[Path | None, typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Sti til ordbog.toml.")]
 
 
 def links(

@@ -22,9 +22,7 @@ MAX_FORMS = 400  # inflected variants of one multi-word term; beyond this only t
 MIN_LETTERS = 3  # shorter terms link only as written with capitals (acronyms: "KOL", "PMS")
 # closed-class words: never inflected inside a term, never the noun that follows a genitive
 FUNCTION_WORDS = frozenset(
-    "og eller men når som hvis at der det den de en et i på til fra med for af om ved under over efter før "
-    "mod uden mellem hos vs nu her også ikke så igen altid aldrig meget lidt godt ofte "
-    "har havde er var bliver blev kan kunne skal skulle vil ville må måtte bør får fik går gik".split()
+    ["og", "eller", "men", "når", "som", "hvis", "at", "der", "det", "den", "de", "en", "et", "i", "på", "til", "fra", "med", "for", "af", "om", "ved", "under", "over", "efter", "før", "mod", "uden", "mellem", "hos", "vs", "nu", "her", "også", "ikke", "så", "igen", "altid", "aldrig", "meget", "lidt", "godt", "ofte", "har", "havde", "er", "var", "bliver", "blev", "kan", "kunne", "skal", "skulle", "vil", "ville", "må", "måtte", "bør", "får", "fik", "går", "gik"]
 )
 # Danish fixed expressions whose words are not the term ("i løbet af" is "during", not running)
 DEFAULT_STOP_PHRASES = ("i løbet af", "i det lange løb", "på egne ben", "stå på benene", "komme på benene",

@@ -220,8 +220,8 @@ def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[st
     return raw, irregular, alternates
 
 
-_ALTERNATES = re.compile(r"^([^/\s]+)\S*([ \t][^\n]*al:[^\n]*)$", re.M)
-_DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.M)
+_ALTERNATES = re.compile(r"^([^/\s]+)\S*([ \t][^\n]*al:[^\n]*)$", re.MULTILINE)
+_DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.MULTILINE)
 
 
 class _LazyEntries(dict):  # type: ignore[type-arg]
