@@ -343,12 +343,13 @@
 
     function search(q, options) {
       options = options || {};
-      var limit = Math.max(1, Math.min(MAX_LIMIT, Math.floor(Number(options.limit) || 10)));
+      var wanted = options.limit === undefined ? 10 : Number(options.limit);
+      var limit = isFinite(wanted) ? Math.max(0, Math.min(MAX_LIMIT, Math.floor(wanted))) : 10;
       var text = typeof q === "string" ? q : String(q == null ? "" : q);
       return load().then(function (ix) {
         var query = ix.analyzer.analyseQuery(text, ix.vocab, ix.synonyms);
         if (options.prefix) query = withCompletions(ix, query, text);
-        if (!query.length) return [];
+        if (!query.length || !limit) return [];
         return postingsFor(ix, termsOf(query), questionKey(ix.analyzer, text)).then(function (postings) {
           var ranked = rank(ix, query, postings).slice(0, limit);
           var isMatch = matcher(ix, query);
