@@ -102,13 +102,23 @@ def changed_keys(old: Any, new: Any, changed_slugs: set[str]) -> set[str]:
     return keys
 
 
+def same_term_sources(previous: LinkState, site: Site) -> bool:
+    """Every article has the slug, title and aliases it had (all `link.site_terms` reads besides the config)."""
+    if len(site.articles) != len(previous.sources):
+        return False
+    for article in site.articles:
+        before = previous.sources.get(article.slug)
+        if before is not article and (before is None or (before.title, before.aliases) != (article.title, article.aliases)):
+            return False
+    return True
+
+
 def link_incremental(config: Config, site: Site, previous: LinkState | None) -> tuple[Site, list[Diagnostic], LinkState | None]:
     """`link.link_site(config, site)`, reusing `previous` where it provably gives the same result."""
     if not config.file.links.enabled or not site.articles or previous is None or previous.config != config:
         return _full(config, site)
     facts = {_key(a): previous.facts.get(_key(a)) or facts_of(a) for a in site.articles}
-    terms_found, _ = link.site_terms(config, site)
-    terms = tuple(terms_found)
+    terms = previous.terms if same_term_sources(previous, site) else tuple(link.site_terms(config, site)[0])
     stems = previous.term_stems if terms == previous.terms else term_stems(terms)
     proper = frozenset(a.slug for a in site.articles if facts[_key(a)].proper)
     vocabulary, flipped = vocabulary_change(previous, facts, site)
