@@ -54,10 +54,10 @@ def build_site(content: Path | None, out: Path, config_path: Path | None = None)
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     """Static files like a real host: no listings, 404.html (status 404) for misses, no log noise."""
 
-    def list_directory(self, path):  # noqa: ANN001, ANN201 - http.server's signature
+    def list_directory(self, path):  # http.server's signature
         self.send_error(404)
 
-    def send_error(self, code, message=None, explain=None):  # noqa: ANN001, ANN201
+    def send_error(self, code, message=None, explain=None):
         page = Path(self.directory) / "404.html"
         if code != 404 or not page.is_file():
             return super().send_error(code, message, explain)
@@ -70,7 +70,7 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
             self.wfile.write(body)
         return None
 
-    def log_message(self, format, *args):  # noqa: A002, ANN001, ANN201
+    def log_message(self, format, *args):
         pass
 
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import re
 import shutil
 import subprocess
 from html.parser import HTMLParser
@@ -167,14 +166,14 @@ def test_the_schema_rejects_what_search_engines_reject(sitemap_schema):
 class PageFacts(HTMLParser):
     """What a search engine compares structured data with: head tags and the visible text."""
 
-    CAPTURE = {"h1": "h1", "summary": "questions", "ld": "json_ld", "answer": "answers", "crumb": "crumbs"}
+    CAPTURES = ("h1", "questions", "json_ld", "answers", "crumbs")
 
     def __init__(self, html: str) -> None:
         super().__init__(convert_charrefs=True)
         self.meta: dict[str, str] = {}
         self.links: dict[str, str] = {}
         self.lang = ""
-        self.texts: dict[str, list[str]] = {name: [] for name in self.CAPTURE.values()}
+        self.texts: dict[str, list[str]] = {name: [] for name in self.CAPTURES}
         self.crumb_hrefs: list[str] = []
         self._stack: list[tuple[str, str | None]] = []  # (tag, capture name) of open elements
         self._in_breadcrumbs = 0
