@@ -1,6 +1,6 @@
 """The static site's search, measured in a real browser (Debian's Chromium via Playwright).
 
-    python benchmarks/search_browser_eval.py --corpus ../shared/corpus/ordbog [--scale 10] [--scale 100]
+    python benchmarks/search_browser_eval.py --corpus ../shared/corpus/ordbog [--scale 10] [--duplicate 10]
 
 1. Builds the corpus with `ordbog build` into a temporary folder, serves it on 127.0.0.1 (a
    threaded http.server, no compression, like the plainest static host) and drives
@@ -13,8 +13,9 @@
    articles it needs from the local server); "again" is the same query run a second time (pure
    computation: the budget of 50 ms p95 is about this).
 3. Bytes a fresh browser downloads for one first query (index files plus the search scripts and
-   stylesheet, not the page itself): at the corpus's size and at synthetic sizes ×N built with
-   benchmarks/generate_corpus.py, over a sample of queries; raw and as gzip would send them.
+   stylesheet, not the page itself): at the corpus's size, at synthetic sizes ×N built with
+   benchmarks/generate_corpus.py (its own vocabulary) and with the corpus copied N times under
+   renamed slugs (the same words, N× the postings), over a sample of queries; raw and gzipped.
 
 No assertions: it prints numbers (the machine is shared; timings vary).
 """
@@ -53,7 +54,7 @@ SYNTHETIC_QUERIES = ["smerter i knæet", "slidgigt i hoften", "ondt i ryggen om 
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format, *args):  # noqa: A002, ANN001, ANN201
+    def log_message(self, format, *args):
         pass
 
 
@@ -151,7 +152,7 @@ def first_query_bytes(browser, base: str, site: Path, queries: list[str]) -> lis
         context = browser.new_context()
         page = context.new_page()
         fetched: list[str] = []  # the server sends files as they are: their bytes are on disk
-        page.on("response", lambda r: fetched.append(urlsplit(r.url).path) if "/soeg/indeks/" in r.url else None)
+        page.on("response", lambda r, seen=fetched: seen.append(urlsplit(r.url).path) if "/soeg/indeks/" in r.url else None)
         page.goto(base + "/")
         page.wait_for_function("() => window.ordbog && window.ordbog.search")
         page.evaluate("q => window.ordbog.search(q, {limit: 10})", q)
@@ -170,6 +171,16 @@ def print_bytes(label: str, sizes: list[tuple[int, int, int]]) -> None:
           f"max {totals[-1] / 1000:6.1f} kB · gzip p50 {statistics.median(gz) / 1000:5.1f} kB")
 
 
+def duplicate(corpus: Path, out: Path, copies: int) -> Path:
+    """The corpus `copies` times: copy k of x.md is x-kopi-k.md (the slug comes from the file name)."""
+    out.mkdir(parents=True)
+    for path in sorted(corpus.glob("*.md")):
+        text = path.read_text(encoding="utf-8")
+        for k in range(copies):
+            (out / (path.name if k == 0 else f"{path.stem}-kopi-{k}.md")).write_text(text, encoding="utf-8")
+    return out
+
+
 def query_files(eval_dir: Path) -> list[Path]:
     files = [eval_dir / "search-dev.jsonl", eval_dir / "search-faq.jsonl"]
     files += sorted((ROOT / "benchmarks" / "search").glob("*.jsonl"))
@@ -181,6 +192,8 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared" / "corpus" / "ordbog")
     parser.add_argument("--eval", type=Path, default=ROOT.parent / "shared" / "eval", help="folder of judged query sets")
     parser.add_argument("--scale", type=int, action="append", default=None, help="synthetic ×N size for the byte test (repeatable; default 10)")
+    parser.add_argument("--duplicate", type=int, action="append", default=[],
+                        help="also the real corpus copied N times under renamed slugs (same words, N× the postings)")
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     from playwright.sync_api import sync_playwright
@@ -200,7 +213,12 @@ def main() -> None:
                 page.close()
             print(f"\nbytes a fresh browser downloads for one first query ({len(sample)} queries each):")
             print_bytes(f"{n_articles} articles", first_query_bytes(browser, base, out, sample))
-        for scale in args.scale or [10]:
+        for copies in args.duplicate:
+            content = duplicate(args.corpus, Path(tmp) / f"copies-{copies}", copies)
+            site = build(content, Path(tmp) / f"site-copies-{copies}")
+            with serve(site) as base:
+                print_bytes(f"{n_articles * copies} articles (corpus ×{copies})", first_query_bytes(browser, base, site, sample))
+        for scale in args.scale or ([] if args.duplicate else [10]):
             count = n_articles * scale
             content = Path(tmp) / f"synthetic-{count}"
             subprocess.run([sys.executable, str(ROOT / "benchmarks" / "generate_corpus.py"), "--count", str(count),
