@@ -43,6 +43,7 @@ def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
     index, diags = site_index(config, site)
     slugs = frozenset(a.slug for a in site.articles)
     linked = tuple(link_article(config, article, index, slugs) for article in site.articles)
+    index.inflector.save_memo()
     return dataclasses.replace(site, articles=linked), diags
 
 
@@ -112,16 +113,20 @@ def site_words_starting_with(site: Site, prefixes: Iterable[str]) -> set[str]:
     """The site's words that start with one of `prefixes` (one automaton pass over the text)."""
     automaton = ahocorasick.Automaton()
     for prefix in prefixes:
-        automaton.add_word(" " + prefix, prefix)
+        automaton.add_word(prefix, prefix)
     if not len(automaton):
         return set()
     automaton.make_automaton()
-    text = " " + _site_text(site) + " "
+    text = "\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline").lower()
     found = set()
     for end, prefix in automaton.iter(text):
         start = end - len(prefix) + 1
-        found.add(text[start : text.find(" ", end + 1)])
+        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_"):
+            found.add(_WORD_AT.match(text, start).group())  # type: ignore[union-attr]
     return found
+
+
+_WORD_AT = re.compile(r"[\w\u00ad\u200b-\u200d\u2060-]+")
 
 
 def _site_text(site: Site) -> str:
@@ -162,7 +167,7 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
                              "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
                              "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
     inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
-                               lambda prefixes: site_words_starting_with(site, prefixes), dictionary)
+                               lambda prefixes: site_words_starting_with(site, prefixes), dictionary, memo=True)
     terms, found = site_terms(config, site)
     diags += found
     proper = proper_noun_titles(site)

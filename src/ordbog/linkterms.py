@@ -143,9 +143,14 @@ class TermIndex:
         found = []
         for end, p in self.automaton.iter(padded):
             start = end - len(p.key) - 1  # index in `text` (the padding space shifts by one)
-            span = text[start : start + len(p.key)]
-            if span.lower() == p.key and _case_ok(span, p.cased):
-                found.append(Mention(start, start + len(p.key), p))
+            # a one-word key matched between spaces is the word itself; a phrase must not have
+            # matched across punctuation ("frossen. Skulder")
+            if " " in p.key and text[start : start + len(p.key)].lower() != p.key:
+                continue
+            if p.cased[0] or len(p.cased) > 1:
+                if not _case_ok(text[start : start + len(p.key)], p.cased):
+                    continue
+            found.append(Mention(start, start + len(p.key), p))
         found.sort(key=lambda m: (m.start, m.start - m.end))
         out, last = [], 0
         for m in found:

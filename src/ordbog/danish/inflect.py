@@ -14,13 +14,18 @@ Three strategies, selected by `[links] inflection` and compared in benchmarks/li
 from __future__ import annotations
 
 import bisect
+import hashlib
 import itertools
+import marshal
+import os
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import Stemmer
 
+from ordbog.cache import cache_root, generation
 from ordbog.danish.hunspell import ADJ, NOUN, VERB, Lexicon, load_lexicon
 
 STRATEGIES = ("hunspell", "snowball", "exact")
@@ -31,55 +36,86 @@ _STEMMER = Stemmer.Stemmer("danish")
 
 @dataclass
 class Inflector:
-    """Forms of term words. `vocabulary` is every lowercase word the site's articles use."""
+    """Forms of term words and word classes of text words, for one site.
+
+    With the dictionary, answers are memoised and kept in the cache folder next to the parsed
+    dictionary: a rebuild of the same site then needs neither the dictionary (loaded only on a
+    miss) nor its suffix analysis. The memo is keyed by the dictionary file and ordbog's code.
+    """
 
     strategy: str
     # the site's words that start with given prefixes: called once, only if some word needs Snowball
     vocabulary: Callable[[set[str]], Iterable[str]]
-    lexicon: Lexicon | None = None
+    dictionary: Path | None = None
+    _lexicon: Lexicon | None = field(default=None, repr=False)
     _sorted: list[str] = field(default_factory=list, repr=False)
     _prepared: set[str] = field(default_factory=set, repr=False)  # stems whose site words are in _sorted
-    _hunspell: dict[tuple[str, bool], set[str] | None] = field(default_factory=dict, repr=False)
+    _memo: dict[str, Any] = field(default_factory=dict, repr=False)
+    _memo_size: int = field(default=0, repr=False)
+
+    @property
+    def has_dictionary(self) -> bool:
+        return self.strategy == "hunspell" and self.dictionary is not None
+
+    @property
+    def lexicon(self) -> Lexicon:
+        assert self.dictionary is not None
+        if self._lexicon is None:
+            self._lexicon = load_lexicon(self.dictionary)
+        return self._lexicon
 
     def forms(self, word: str, head: bool = True) -> frozenset[str]:
         """`word` (lowercase) and its inflected forms; `head` is the term's last word."""
         if self.strategy == "exact":
             return frozenset({word})
-        if self.strategy == "hunspell" and self.lexicon is not None:
+        if self.has_dictionary:
             found = self._dictionary_forms(word, head)
             if found is not None:
                 return frozenset(found)
         return frozenset(self._stem_forms(word))
 
+    def classes(self, form: str) -> frozenset[str]:
+        """Word classes the dictionary knows for `form` (empty without a dictionary)."""
+        if not self.has_dictionary:
+            return frozenset()
+        key = "c:" + form
+        if key not in self._memo:
+            self._memo[key] = sorted(self.lexicon.classes(form))
+        return frozenset(self._memo[key])
+
     def ambiguous(self, form: str) -> bool:
         """True when `form` can also be a verb or an adjective (only the dictionary knows)."""
-        if self.lexicon is None:
-            return False
-        return bool(self.lexicon.classes(form) & {VERB, ADJ})
+        return bool(self.classes(form) & {VERB, ADJ})
 
     def is_noun(self, form: str) -> bool:
-        return self.lexicon is not None and NOUN in self.lexicon.classes(form)
+        return NOUN in self.classes(form)
 
     def noun_not_adjective(self, form: str) -> bool:
-        classes = self.lexicon.classes(form) if self.lexicon is not None else set()
+        classes = self.classes(form)
         return NOUN in classes and ADJ not in classes
 
     def comparative(self, word: str) -> bool:
         """An irregular comparative or superlative ("ældre" of "gammel", "yngste" of "ung")."""
-        return self.lexicon is not None and word in self.lexicon.irregular and word.endswith(("re", "st", "ste"))
+        if not self.has_dictionary or not word.endswith(("re", "st", "ste")):
+            return False
+        key = "i:" + word
+        if key not in self._memo:
+            self._memo[key] = word in self.lexicon.irregular
+        return bool(self._memo[key])
 
     def _dictionary_forms(self, word: str, head: bool) -> set[str] | None:
-        if (word, head) not in self._hunspell:
-            assert self.lexicon is not None
-            self._hunspell[(word, head)] = hunspell_forms(self.lexicon, word, head)
-        return self._hunspell[(word, head)]
+        key = f"f:{int(head)}:{word}"
+        if key not in self._memo:
+            found = hunspell_forms(self.lexicon, word, head)
+            self._memo[key] = None if found is None else sorted(found)
+        found = self._memo[key]
+        return None if found is None else set(found)
 
     def prepare(self, words: Iterable[str]) -> None:
         """Find at once the site's words for every word that will need Snowball (one pass over the text)."""
         if self.strategy == "exact":
             return
-        needed = [w for w in words if self.lexicon is None or self.strategy == "snowball"
-                  or self._dictionary_forms(w, True) is None]
+        needed = [w for w in words if not self.has_dictionary or self._dictionary_forms(w, True) is None]
         stems = {_STEMMER.stemWord(w) for w in needed} - self._prepared
         if stems:
             self._sorted = sorted(set(self._sorted) | set(self.vocabulary(stems)))
@@ -94,6 +130,39 @@ class Inflector:
         candidates = list(itertools.takewhile(lambda w: w.startswith(stem), self._sorted[start:]))
         stems = _STEMMER.stemWords(candidates)
         return {word} | {w for w, s in zip(candidates, stems) if s == stem}
+
+    def load_memo(self) -> None:
+        path = self._memo_path()
+        if path is not None:
+            try:
+                self._memo = marshal.loads(path.read_bytes())
+            except (OSError, ValueError, EOFError, TypeError):
+                self._memo = {}
+            self._memo_size = len(self._memo)
+
+    def save_memo(self) -> None:
+        """Keep new answers for the next build (a cache that cannot be written is skipped)."""
+        path = self._memo_path()
+        if path is None or len(self._memo) == self._memo_size:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp = path.with_suffix(f".{os.getpid()}.tmp")
+            tmp.write_bytes(marshal.dumps(self._memo))
+            os.replace(tmp, path)
+            self._memo_size = len(self._memo)
+        except OSError:
+            pass
+
+    def _memo_path(self) -> Path | None:
+        root = cache_root()
+        if root is None or not self.has_dictionary:
+            return None
+        assert self.dictionary is not None
+        dic = self.dictionary.with_suffix(".dic")
+        stat = dic.stat()
+        key = f"{generation()}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+        return root / f"hunspell-memo-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
 
 
 MIN_COMPOUND_HEAD, MIN_COMPOUND_PREFIX = 4, 3
@@ -141,6 +210,10 @@ def _independent_noun(lexicon: Lexicon, form: str) -> bool:
     return any(lexicon.is_definite_flag(flag) for flags in lexicon.entries.get(form, ()) for flag in flags)
 
 
-def make_inflector(strategy: str, vocabulary: Callable[[set[str]], Iterable[str]], dictionary: Path | None) -> Inflector:
-    lexicon = load_lexicon(dictionary) if strategy == "hunspell" and dictionary else None
-    return Inflector(strategy, vocabulary, lexicon)
+def make_inflector(strategy: str, vocabulary: Callable[[set[str]], Iterable[str]], dictionary: Path | None,
+                   memo: bool = False) -> Inflector:
+    """An Inflector; with `memo`, answers from earlier builds are read from the cache folder."""
+    inflector = Inflector(strategy, vocabulary, dictionary if strategy == "hunspell" else None)
+    if memo:
+        inflector.load_memo()
+    return inflector
