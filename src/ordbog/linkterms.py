@@ -147,9 +147,8 @@ class TermIndex:
             # matched across punctuation ("frossen. Skulder")
             if " " in p.key and text[start : start + len(p.key)].lower() != p.key:
                 continue
-            if p.cased[0] or len(p.cased) > 1:
-                if not _case_ok(text[start : start + len(p.key)], p.cased):
-                    continue
+            if (p.cased[0] or len(p.cased) > 1) and not _case_ok(text[start : start + len(p.key)], p.cased):
+                continue
             found.append(Mention(start, start + len(p.key), p))
         found.sort(key=lambda m: (m.start, m.start - m.end))
         out, last = [], 0
