@@ -100,3 +100,14 @@ def test_the_danish_dictionary_gives_full_paradigms(word: str, expected: set[str
     forms = hunspell_forms(load_lexicon(find_dictionary()), word, head=word != "frossen")
     assert expected <= forms
     assert "læge" not in hunspell_forms(load_lexicon(find_dictionary()), "læg", head=True)  # doctor, not calf
+
+
+def test_answers_are_memoised_so_a_rebuild_does_not_load_the_dictionary() -> None:
+    first = make_inflector("hunspell", lambda prefixes: [], MINI, memo=True)
+    forms, classes = first.forms("hofte"), first.classes("nakker")
+    first.save_memo()
+    again = make_inflector("hunspell", lambda prefixes: [], MINI, memo=True)
+    assert (again.forms("hofte"), again.classes("nakker")) == (forms, classes)
+    assert again._lexicon is None  # answered from the memo
+    again.forms("smerte")
+    assert again._lexicon is not None  # a new question loads it
