@@ -48,16 +48,20 @@ def count_articles(content: Path) -> int:
     return sum(1 for p in content.rglob("*.md") if p.name.lower() != "readme.md")
 
 
-def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str]) -> dict[str, measure.Summary]:
+def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
+                 modes: tuple[str, ...] = ("cold", "warm")) -> dict[str, measure.Summary]:
     """Cold (cache emptied before every run) and warm (cache kept) builds of one corpus."""
     out = work / "site"
     cache_dir = work / "cache"
     env = env | {"ORDBOG_CACHE_DIR": str(cache_dir)}
-    results: dict[str, list[measure.Measurement]] = {"cold": [], "warm": []}
+    results: dict[str, list[measure.Measurement]] = {mode: [] for mode in modes}
     for _ in range(runs):
         shutil.rmtree(cache_dir, ignore_errors=True)
-        results["cold"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
-        results["warm"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
+        cold = measure.run(ordbog_command(content, out), cwd=work, env=env)
+        if "cold" in results:
+            results["cold"].append(cold)
+        if "warm" in results:
+            results["warm"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
     return {mode: measure.summarise(found) for mode, found in results.items()}
 
 
@@ -76,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs-large", type=int, default=1, help="runs for sizes ≥ ×50 (default 1)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-out", help="work folder (default bench-out/)")
     parser.add_argument("--jobs", default="", help="ORDBOG_JOBS for the builds (default: all CPUs)")
+    parser.add_argument("--modes", default="cold,warm", help="cache modes to report (default cold,warm)")
     args = parser.parse_args(argv)
 
     args.work.mkdir(parents=True, exist_ok=True)
@@ -98,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
         articles = count_articles(content)
         work = args.work / name.replace(" ", "-")
         work.mkdir(parents=True, exist_ok=True)
-        for mode, summary in bench_ordbog(content, work, runs, env).items():
+        modes = tuple(m.strip() for m in args.modes.split(",") if m.strip() in ("cold", "warm"))
+        for mode, summary in bench_ordbog(content, work, runs, env, modes).items():
             print_row(name, articles, mode, summary)
     print(f"load average after: {measure.load_average()}")
     return 0
