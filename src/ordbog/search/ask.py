@@ -42,10 +42,15 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
     if not hits:
         return {}
     key = question_key(q)
+    variants = searcher.analyse(q)
     top = hits[0].score or 1.0
     out: dict[int, Answer] = {}
     for hit in hits:
-        for pid, score in searcher.passage_scores(hit.doc, hit.variant).items():
+        scores: dict[int, float] = {}
+        for variant in variants:  # "kommer af med" also asks for "behandling"
+            for pid, score in searcher.passage_scores(hit.doc, variant).items():
+                scores[pid] = max(scores.get(pid, 0.0), score * variant.weight)
+        for pid, score in scores.items():
             p = searcher.index.passages[pid]
             exact = p.kind == "faq" and bool(key) and searcher.question_keys.get(pid) == key
             if score <= 0 and not exact:

@@ -140,11 +140,21 @@ def site_synonyms(config: Config, site: Site) -> dict[str, tuple[str, ...]]:
     return analyzer.merge_synonyms(table, aliases)
 
 
+def _builder_code_digest() -> str:
+    """The index builder's own source: a changed ordbog never reads an index built by an older one."""
+    here = Path(__file__).parent
+    h = hashlib.sha256()
+    for name in ("index.py", "passages.py", "analyzer.py"):
+        h.update((here / name).read_bytes())
+    return h.hexdigest()
+
+
 def index_key(config: Config, digests: list[tuple[str, str]]) -> str:
     """Hash of everything the index depends on."""
     h = hashlib.sha256()
     parts = {
         "format": INDEX_FORMAT,
+        "code": _builder_code_digest(),
         "analyzer": analyzer.export_tables(),
         "site_synonyms": getattr(config.file.search, "synonyms", None) or {},
         "urls": [urls.article_url(config, "x")],

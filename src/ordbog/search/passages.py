@@ -35,13 +35,20 @@ def _paragraphs(tokens: list[Token]) -> list[tuple[str, str, str]]:
     heading, anchor = "", ""
     nesting = 0  # inside lists or tables
     in_faq = False
+    subheading = ""  # the H3 being read while a passage that ended with ":" absorbs its H3s
+    absorbing = False
     for i, tok in enumerate(tokens):
         if tok.type in ("faq_open", "faq_close"):
             in_faq = tok.type == "faq_open"
         elif in_faq:
             continue
+        elif tok.type == "heading_open" and tok.tag == "h3" and (
+            absorbing or (out and out[-1][0] == heading and out[-1][2].endswith(":"))
+        ):
+            subheading, absorbing = _heading(tokens, i)[0], True  # "Tips:" then ### tip sections
         elif tok.type == "heading_open" and tok.tag in ("h2", "h3"):
             heading, anchor = _heading(tokens, i)
+            subheading, absorbing = "", False
         elif tok.type in ("bullet_list_open", "ordered_list_open", "table_open"):
             nesting += 1
         elif tok.type in ("bullet_list_close", "ordered_list_close", "table_close"):
@@ -50,7 +57,10 @@ def _paragraphs(tokens: list[Token]) -> list[tuple[str, str, str]]:
             text = markdown.inline_text(tok)
             if not text:
                 continue
-            if nesting and out and out[-1][0] == heading:
+            if absorbing and out:
+                out[-1][2] += f" {subheading}: {text}" if subheading else f" {text}"
+                subheading = ""
+            elif nesting and out and out[-1][0] == heading:
                 out[-1][2] += ("; " if out[-1][2][-1:] not in ":." else " ") + text
             else:
                 out.append([heading, anchor, text])
