@@ -6,9 +6,9 @@ import json
 from pathlib import Path
 
 import pytest
+from conftest import article
 from typer.testing import CliRunner
 
-from conftest import article
 from ordbog.cli import app
 from ordbog.config import load_config
 from ordbog.search import index as index_mod

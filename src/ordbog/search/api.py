@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import re
 from functools import lru_cache
+from itertools import pairwise
 
 from ordbog.config import Config
 from ordbog.search import index as index_mod
@@ -81,7 +82,7 @@ def snippet(text: str, hit: Hit) -> str:
     bounds = [0] + [m.end() for m in _SENTENCE_END.finditer(text)] + [len(text)]
     hits_at = [a for a, _, t in _word_terms(text) if t in terms]
     best, best_hits = (0, len(text)), -1
-    for start, end in zip(bounds, bounds[1:]):
+    for start, end in pairwise(bounds):
         hits = sum(1 for a in hits_at if start <= a < end)
         if hits > best_hits and text[start:end].strip():
             best, best_hits = (start, end), hits

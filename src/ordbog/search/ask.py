@@ -8,7 +8,6 @@ is added as a prior, so a good paragraph of the right article beats a lookalike 
 
 from __future__ import annotations
 
-import math
 import re
 from dataclasses import dataclass
 
@@ -21,8 +20,7 @@ DOC_PRIOR = 3.0
 FAQ_PRIOR = 0.5  # an FAQ answer was written to answer a question
 CANDIDATE_DOCS = 5
 QUESTION_WORDS = frozenset(
-    "hvad hvordan hvorfor hvornaar hvor hvilke hvilken hvilket hvem kan maa skal er boer goer faar har hjaelper "
-    "findes bliver virker".split()
+    ["hvad", "hvordan", "hvorfor", "hvornaar", "hvor", "hvilke", "hvilken", "hvilket", "hvem", "kan", "maa", "skal", "er", "boer", "goer", "faar", "har", "hjaelper", "findes", "bliver", "virker"]
 )
 
 

@@ -11,14 +11,14 @@ import json
 import re
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
 
 _MARK = re.compile(r"</?mark>")
 
-ContentOpt = Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
-ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help="Sti til ordbog.toml.")]
+ContentOpt = Annotated[Path | None, typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
+ConfigOpt = Annotated[Path | None, typer.Option("--config", help="Sti til ordbog.toml.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Skriv resultatet som JSON.")]
 
 
@@ -38,7 +38,7 @@ def _dump(data: object) -> str:
 
 
 def search(
-    query: Annotated[Optional[str], typer.Argument(help="Det, du leder efter, fx \"krampe i foden\".")] = None,
+    query: Annotated[str | None, typer.Argument(help="Det, du leder efter, fx \"krampe i foden\".")] = None,
     content: ContentOpt = None,
     config: ConfigOpt = None,
     limit: Annotated[int, typer.Option("--limit", "-n", min=0, max=50, help="Højst så mange resultater (0–50).")] = 10,

@@ -11,9 +11,9 @@ from __future__ import annotations
 
 import heapq
 import math
-from itertools import islice
 from dataclasses import dataclass
 from functools import cached_property
+from itertools import islice
 
 from ordbog.search.index import SearchIndex, content_terms
 from ordbog.search.query import Query, Variant, Vocabulary, analyse_query
