@@ -65,6 +65,18 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _die_with_parent() -> None:
+    """A worker of a killed build must not run on (Linux: PR_SET_PDEATHSIG; elsewhere nothing)."""
+    try:
+        import ctypes
+        import signal
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # pragma: no cover - not Linux
+        pass
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _JOB is not None
     fn, items = _JOB
@@ -89,7 +101,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     _JOB = (fn, items)
     gc.freeze()  # workers then share the parent's objects instead of copying them when the collector runs
     try:
-        with multiprocessing.get_context("fork").Pool(n_jobs) as pool:
+        with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_die_with_parent) as pool:
             results = []
             for chunk in pool.imap(_run_chunk, chunks):
                 results.extend(chunk)
@@ -114,11 +126,12 @@ class Background:
         if worth_it and jobs() > 1 and _fork_available():
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._child, args=(child,), daemon=True)
+            self._proc = ctx.Process(target=self._child, args=(child,))  # not daemonic: it may start a pool
             self._proc.start()
             child.close()
 
     def _child(self, conn) -> None:
+        _die_with_parent()
         try:
             payload = pickle.dumps((True, self._fn()), protocol=pickle.HIGHEST_PROTOCOL)
         except BaseException as exc:  # handed to the parent, which raises it
