@@ -171,3 +171,25 @@ def test_worker_processes_fill_the_cache_like_the_serial_path(write_site, make_c
     monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
     assert build.build(cfg).files == parallel.files
     assert len([p for p in (cache_dir / cache.generation()).rglob("*") if p.is_file()]) == 3
+
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from ordbog import render  # noqa: E402
+
+PIECES = st.sampled_from([
+    "## Afsnit\n", "### Spørgsmål?\n", "## Ofte stillede spørgsmål\n", "Tekst med *æøå* og `kode`.\n",
+    "| a | b |\n| --- | :-: |\n| 1 | 2 |\n", "- punkt\n  - under\n", "1. punkt\n", "> citat\n", "```py\nx = 1\n```\n",
+    "<div class=\"x\">\n", "<sup>2</sup>\n", "![billede](x.png \"titel\")\n", "[link](https://eksempel.dk)\n", "\n",
+])
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.lists(st.one_of(PIECES, st.text(max_size=20)), max_size=20).map("".join))
+def test_any_analysed_article_renders_the_same_after_a_round_trip(tmp_path: Path, body: str) -> None:
+    found, diags = analyse.analyse(source_of(tmp_path, article("Emne", body, metaTitle='"Emne"')))
+    again, again_diags = cache.decode_result(cache.encode_result(found, diags))
+    assert again == found and again_diags == diags
+    if found is not None:
+        assert render.body_html(again) == render.body_html(found)
