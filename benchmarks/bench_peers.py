@@ -173,7 +173,11 @@ def time_runs(make_cmd: Callable[[int], list[str]], runs: int, cwd: Path, env: d
     return measure.summarise(results)
 
 
-def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool) -> None:
+ALL_TOOLS = ("ordbog", "hugo", "pagefind", "mkdocs", "pelican")
+
+
+def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
+                 tools: tuple[str, ...] = ALL_TOOLS) -> None:
     n = count_articles(content)
     articles = read_articles(content)
     env = dict(os.environ)
@@ -184,29 +188,31 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool) -
     cache = work / "ordbog-cache"
     env_ordbog = env | {"ORDBOG_CACHE_DIR": str(cache)}
     out = work / "ordbog-site"
-    rows["ordbog (cold cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog,
-                                           before=lambda: shutil.rmtree(cache, ignore_errors=True))
-    rows["ordbog (warm cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog)
+    if "ordbog" in tools:
+        rows["ordbog (cold cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog,
+                                               before=lambda: shutil.rmtree(cache, ignore_errors=True))
+        rows["ordbog (warm cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog)
+    peers = peers and bool({"mkdocs", "pelican"} & set(tools))
 
-    if hugo := tool("hugo"):
+    if "hugo" in tools and (hugo := tool("hugo")):
         site = hugo_site(articles, work / "hugo")
         hugo_out = work / "hugo-public"
         rows["Hugo"] = time_runs(lambda i: [hugo, "--quiet", "-s", str(site), "-d", str(hugo_out)], runs, work, env,
                                  before=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
-        if shutil.which("pagefind") or (VENV_BIN / "pagefind").exists() or _has_module("pagefind"):
+        if "pagefind" in tools and (shutil.which("pagefind") or (VENV_BIN / "pagefind").exists() or _has_module("pagefind")):
             pf = [sys.executable, "-m", "pagefind", "--site", str(hugo_out), "--quiet"]
             rows["Pagefind (on Hugo's output)"] = time_runs(
                 lambda i: pf, runs, work, env, before=lambda: shutil.rmtree(hugo_out / "pagefind", ignore_errors=True))
     else:
         print("  (hugo not found: skipped)")
-    if peers and (mkdocs := tool("mkdocs")):
+    if peers and "mkdocs" in tools and (mkdocs := tool("mkdocs")):
         site = mkdocs_site(articles, work / "mkdocs")
         rows["MkDocs + Material"] = time_runs(
             lambda i: [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml"), "-d", str(work / "mkdocs-site")],
             runs, work, env)
     elif peers:
         print("  (mkdocs not found: pip install -e '.[bench]')")
-    if peers and (pelican := tool("pelican")):
+    if peers and "pelican" in tools and (pelican := tool("pelican")):
         site = pelican_site(articles, work / "pelican")
         rows["Pelican"] = time_runs(
             lambda i: [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s",
@@ -218,7 +224,8 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool) -
     for tool_name, s in rows.items():
         print(f"  {tool_name:<30} {s.wall:>8.2f}s {s.cpu:>8.2f}s {1000 * s.wall / n:>10.2f} {n / s.wall:>8,.0f}"
               f" {measure.mib(s.peak_rss):>10} {measure.mib(s.peak_tree_rss):>10}")
-    print_ratios(rows)
+    if "ordbog (cold cache)" in rows:
+        print_ratios(rows)
 
 
 def _has_module(name: str) -> bool:
@@ -254,8 +261,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--large-peers", action="store_true",
                         help="also run MkDocs and Pelican at sizes ≥ ×50 (slow: tens of minutes)")
     parser.add_argument("--work", type=Path, default=ROOT / "bench-out", help="work folder (default bench-out/)")
+    parser.add_argument("--tools", default=",".join(ALL_TOOLS), help=f"subset of {','.join(ALL_TOOLS)} (default all)")
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
+    tools = tuple(t.strip() for t in args.tools.split(",") if t.strip() in ALL_TOOLS)
     targets = []
     if args.corpus.is_dir():
         targets.append(("real corpus", args.corpus.resolve(), args.runs, True))
@@ -268,7 +277,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"peers benchmark — CPUs: {os.cpu_count()}")
     for name, content, runs, peers in targets:
         with tempfile.TemporaryDirectory(prefix="peers-", dir=args.work) as tmp:
-            bench_corpus(name, content, runs, Path(tmp), peers)
+            bench_corpus(name, content, runs, Path(tmp), peers, tools)
     return 0
 
 
