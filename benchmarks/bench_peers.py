@@ -210,14 +210,14 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
         rows["MkDocs + Material"] = time_runs(
             lambda i: [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml"), "-d", str(work / "mkdocs-site")],
             runs, work, env)
-    elif peers:
+    elif peers and "mkdocs" in tools:
         print("  (mkdocs not found: pip install -e '.[bench]')")
     if peers and "pelican" in tools and (pelican := tool("pelican")):
         site = pelican_site(articles, work / "pelican")
         rows["Pelican"] = time_runs(
             lambda i: [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s",
                        str(site / "pelicanconf.py"), "-q", "--delete-output-directory"], runs, work, env)
-    elif peers:
+    elif peers and "pelican" in tools:
         print("  (pelican not found: pip install -e '.[bench]')")
 
     print(f"  {'tool':<30} {'wall':>9} {'CPU':>9} {'ms/article':>10} {'art/s':>8} {'peak RSS':>10} {'tree RSS':>10}")
