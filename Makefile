@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 CORPUS ?= ../shared/corpus/ordbog
 
-.PHONY: demo test install install-test browser-deps bench bench-peers bench-check bench-search clean
+.PHONY: demo test install install-test browser-deps bench bench-peers bench-check bench-search bench-preview clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -46,6 +46,11 @@ bench-search: install
 ## make bench-check: `ordbog check` on the shared corpus, median of 3 (in-process and CLI); target < 2 s
 bench-check: install
 	$(BIN)/python benchmarks/bench_check.py --corpus $(CORPUS) --runs 3
+
+## make bench-preview: `ordbog serve` save → reload latency (word edit, title change, new article) on
+## the shared corpus and 10,000 synthetic articles; goals < 100 ms and < 300 ms for a one-word edit
+bench-preview: install
+	$(BIN)/python benchmarks/preview_bench.py --corpus $(CORPUS) --synthetic 10000
 
 clean:
 	rm -rf _site .pytest_cache .hypothesis bench-out
