@@ -17,7 +17,7 @@ never touched. The rules, in the order they are checked for each mention:
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -59,13 +59,88 @@ class LinkContext:
 def link_tokens(tokens: Sequence[Token], ctx: LinkContext) -> tuple[tuple[Token, ...], tuple[tuple[str, str], ...]]:
     """New block tokens (changed inline tokens copied) and the page's automatic links in order."""
     _existing_links(tokens, ctx)
+    if ctx.full:
+        return tuple(tokens), tuple(ctx.links)
+    segments, joined, visible = _segments(tokens)
+    starts = [seg.start for seg in segments]
+    chosen: dict[int, dict[int, list[tuple[int, int, str]]]] = {}  # token → child → (start, end, dest)
+    # one automaton pass over the whole article; segments are joined by two spaces, which no
+    # key can cross, so every mention lies inside one child
+    for m in ctx.terms.find(joined):
+        seg = segments[bisect.bisect_right(starts, m.start) - 1]
+        if not seg.linkable:
+            continue
+        child = tokens[seg.token].children[seg.child]  # type: ignore[index]
+        offset = m.start - seg.start
+        mention = Mention(offset, offset + m.end - m.start, m.pattern)
+        shown = visible[seg.token]
+        before, after = shown[: seg.visible], shown[seg.visible + len(child.content) :]
+        if not _wanted(mention, child.content, before, after, ctx):
+            continue
+        dest = m.pattern.term.dest
+        chosen.setdefault(seg.token, {}).setdefault(seg.child, []).append((mention.start, mention.end, dest))
+        ctx.linked.add(dest)
+        ctx.links.append((dest, child.content[mention.start : mention.end]))
+        if ctx.full:
+            break
     out = list(tokens)
-    for i, tok in enumerate(tokens):
-        if tok.type == "inline" and i and tokens[i - 1].type in LINKABLE_PARENTS and tok.children and not ctx.full:
-            children = _link_children(tok.children, ctx)
-            if children is not None:
-                out[i] = dataclasses.replace(tok, children=children)
+    for index, by_child in chosen.items():
+        children = list(tokens[index].children or ())
+        new: list[Token] = []
+        for k, child in enumerate(children):
+            new += _split(child, by_child[k], ctx) if k in by_child else [child]
+        out[index] = _with_children(tokens[index], new)
     return tuple(out), tuple(ctx.links)
+
+
+@dataclass(frozen=True, slots=True)
+class _Segment:
+    """The visible text of one child of a linkable inline token, placed in the article's joined text."""
+
+    token: int  # index of the inline token
+    child: int  # index of the child
+    start: int  # offset in the joined text
+    visible: int  # offset in the inline token's visible text
+    linkable: bool  # a text child outside any link
+
+
+def _segments(tokens: Sequence[Token], careful: bool = False) -> tuple[list[_Segment], str, dict[int, str]]:
+    """The linkable children of an article as segments of one joined text (see link_tokens)."""
+    segments, joined, visible = _collect(tokens, careful)
+    if not careful and len(joined.lower()) != len(joined):
+        # a character whose lowercase is longer ("İ") would shift every offset: its text is not matched
+        return _collect(tokens, True)
+    return segments, joined, visible
+
+
+def _collect(tokens: Sequence[Token], careful: bool) -> tuple[list[_Segment], str, dict[int, str]]:
+    segments: list[_Segment] = []
+    parts: list[str] = []
+    visible: dict[int, str] = {}
+    offset = 0
+    for i, tok in enumerate(tokens):
+        if tok.type != "inline" or not i or tokens[i - 1].type not in LINKABLE_PARENTS or not tok.children:
+            continue
+        depth, shown = 0, []
+        at = 0
+        for k, child in enumerate(tok.children):
+            if child.type == "link_open" or (child.type == "html_inline" and _HTML_A_OPEN.match(child.content)):
+                depth += 1
+            elif child.type == "link_close" or (child.type == "html_inline" and _HTML_A_CLOSE.match(child.content)):
+                depth = max(0, depth - 1)
+            text = _visible(child)
+            if text:
+                linkable = child.type == "text" and depth == 0 and (not careful or len(text.lower()) == len(text))
+                segments.append(_Segment(i, k, offset, at, linkable))
+                parts.append(text if linkable else " " * len(text))
+                offset += len(text) + len(_SEPARATOR)
+                shown.append(text)
+                at += len(text)
+        visible[i] = "".join(shown)
+    return segments, _SEPARATOR.join(parts), visible
+
+
+_SEPARATOR = "  "
 
 
 def _existing_links(tokens: Sequence[Token], ctx: LinkContext) -> None:
@@ -83,51 +158,20 @@ def _existing_links(tokens: Sequence[Token], ctx: LinkContext) -> None:
                 ctx.links.append((dest, text))
 
 
-def _link_children(children: list[Token], ctx: LinkContext) -> list[Token] | None:
-    visible = [_visible(child) for child in children]
-    full = "".join(visible)
-    out: list[Token] = []
-    depth, changed, offset = 0, False, 0
-    for child, shown in zip(children, visible):
-        if child.type == "link_open" or (child.type == "html_inline" and _HTML_A_OPEN.match(child.content)):
-            depth += 1
-        elif child.type == "link_close" or (child.type == "html_inline" and _HTML_A_CLOSE.match(child.content)):
-            depth = max(0, depth - 1)
-        if child.type == "text" and depth == 0 and not ctx.full and child.content.strip():
-            # the context rules look at the words around a mention, whatever markup sits between
-            pieces = _link_text(child, ctx, full[:offset], full[offset + len(shown) :])
-            changed |= len(pieces) > 1
-            out += pieces
-        else:
-            out.append(child)
-        offset += len(shown)
-    return out if changed else None
-
-
 def _visible(child: Token) -> str:
     if child.type in ("text", "code_inline"):
         return child.content
     return " " if child.type in ("softbreak", "hardbreak") else ""
 
 
-def _link_text(child: Token, ctx: LinkContext, before: str, after: str) -> list[Token]:
-    text = child.content
-    pieces: list[Token] = []
-    pos = 0
-    for m in ctx.terms.find(text):
-        if ctx.full:
-            break
-        if not _wanted(m, text, before, after, ctx):
-            continue
-        dest = m.pattern.term.dest
-        if m.start > pos:
-            pieces.append(_text(child, text[pos : m.start]))
-        pieces += _link(child, text[m.start : m.end], ctx.href(dest))
-        ctx.linked.add(dest)
-        ctx.links.append((dest, text[m.start : m.end]))
-        pos = m.end
-    if not pieces:
-        return [child]
+def _split(child: Token, mentions: list[tuple[int, int, str]], ctx: LinkContext) -> list[Token]:
+    """A text child cut into text and link tokens around its chosen mentions."""
+    text, pieces, pos = child.content, [], 0
+    for start, end, dest in mentions:
+        if start > pos:
+            pieces.append(_text(child, text[pos:start]))
+        pieces += _link(child, text[start:end], ctx.href(dest))
+        pos = end
     if pos < len(text):
         pieces.append(_text(child, text[pos:]))
     return pieces
@@ -171,6 +215,15 @@ def _token(type_: str, tag: str, nesting: int, level: int, content: str = "", at
      tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden) = (
         type_, tag, nesting, attrs or {}, None, level, None, content, markup, info, {}, False, False)
     return tok
+
+
+def _with_children(tok: Token, children: list[Token]) -> Token:
+    """A copy of an inline token with new children (the original is shared with the unlinked site)."""
+    copy = object.__new__(Token)
+    for name in Token.__slots__:
+        setattr(copy, name, getattr(tok, name))
+    copy.children = children
+    return copy
 
 
 def _text(like: Token, content: str) -> Token:
