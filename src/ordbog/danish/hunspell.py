@@ -215,6 +215,9 @@ def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[st
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps((raw, irregular, alternates)))
         os.replace(tmp, path)
+        for old in path.parent.glob("hunspell-*.marshal"):
+            if old != path and not old.name.startswith("hunspell-memo-"):
+                old.unlink(missing_ok=True)  # an earlier format or dictionary version
     except OSError:
         pass  # a read-only home only makes the next build slower
     return raw, irregular, alternates

@@ -151,6 +151,9 @@ class Inflector:
             tmp.write_bytes(marshal.dumps(self._memo))
             os.replace(tmp, path)
             self._memo_size = len(self._memo)
+            for old in path.parent.glob("hunspell-memo-*.marshal"):
+                if old != path:  # memos of earlier ordbog versions are never read again
+                    old.unlink(missing_ok=True)
         except OSError:
             pass
 
