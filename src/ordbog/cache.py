@@ -7,7 +7,8 @@ times faster than parsing the Markdown again and ten times faster than pickle.
 Where: `$ORDBOG_CACHE_DIR`, else `$XDG_CACHE_HOME/ordbog`, else `~/.cache/ordbog`; the value
 `off` disables the cache. One subfolder per *generation* — the ordbog version, a digest of the
 package's own source files and of the model's field names — so upgrading ordbog (or editing it)
-never reads old records; older generations are deleted when a new one is written. A record's key
+never reads old records; older generations are deleted when a new one is written, and records no build has used for 30 days are
+deleted too (checked once a day). A record's key
 also covers the article's path and the site configuration. Corrupt or unreadable records are
 treated as misses; the cache never changes what a build produces, only how fast.
 """
@@ -22,6 +23,7 @@ import marshal
 import os
 import shutil
 import tempfile
+import time
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -33,6 +35,7 @@ from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Source
 
 PACKAGE_DIR = Path(__file__).parent
+UNUSED_DAYS = 30  # records no build has read for this long are deleted
 _TOKEN_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
@@ -165,6 +168,10 @@ class ArticleCache:
             self.misses += 1
             return None
         self.hits += 1
+        try:
+            os.utime(self.folder / key[:2] / key)  # used: keep it past the next prune
+        except OSError:
+            pass
         return found
 
     def put(self, key: str, data: bytes) -> None:
@@ -176,6 +183,21 @@ class ArticleCache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data)
             os.replace(tmp, folder / key)
+        except OSError:
+            return
+
+    def prune_unused(self, max_age_days: int = UNUSED_DAYS) -> None:
+        """Delete records no build has used for `max_age_days` (checked at most once a day)."""
+        stamp = self.folder / ".pruned"
+        now = time.time()
+        try:
+            if stamp.exists() and now - stamp.stat().st_mtime < 86_400:
+                return
+            self.folder.mkdir(parents=True, exist_ok=True)
+            stamp.touch()
+            for record in self.folder.glob("??/*"):
+                if now - record.stat().st_mtime > max_age_days * 86_400:
+                    record.unlink()
         except OSError:
             return
 

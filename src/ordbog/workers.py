@@ -195,4 +195,5 @@ def analyse_sources(
             results[i] = pickle.loads(payload)
     if store and missing:
         store.prune_other_generations()
+        store.prune_unused()
     return results  # type: ignore[return-value]
