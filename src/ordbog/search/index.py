@@ -58,7 +58,7 @@ def article_fields(article: Article) -> dict[str, str]:
     return {
         "title": article.title,
         "aliases": "\n".join(article.aliases),
-        "meta": "\n".join([article.meta_title, article.description]),
+        "meta": f"{article.meta_title}\n{article.description}",
         "headings": "\n".join(h.text for h in article.headings if h.text not in skip),
         "questions": "\n".join(f.question for f in article.faq),
         "body": "\n".join(
