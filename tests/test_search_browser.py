@@ -289,6 +289,15 @@ def test_window_search_scores_like_the_cli_engine(site, new_page, monkeypatch):
             assert r["score"] == pytest.approx(ranked[i], abs=0.003), (q, i)
 
 
+def test_searches_started_together_while_the_index_loads_all_answer(site, new_page):
+    page = new_page()
+    errors = watch_errors(page)
+    page.goto(site[1] + "/")
+    found = page.evaluate("Promise.all(['a', 'al', 'alb', 'albu', 'albue'].map(q => window.ordbog.search(q)))")
+    assert found[-1][0]["title"] in {"Tennisalbue", "Golfalbue"}
+    assert errors == []
+
+
 @pytest.mark.parametrize("query", HOSTILE, ids=range(len(HOSTILE)))
 def test_hostile_queries_give_a_clean_result(site, new_page, query):
     page = new_page()

@@ -43,36 +43,34 @@
 
   /** The engine over one index folder; `fetchJSON(url)` → Promise of parsed JSON. */
   function createEngine(indexUrl, fetchJSON, analyzerLib) {
-    var state = null;
+    var ready = null; // Promise of the loaded index: manifest, analyzer, vocabulary, synonyms
+    var version = "";
     var shards = new Map();
     var docs = new Map();
     var wordCache = new Map();
     var tokenCache = new WeakMap();
 
     function get(name) {
-      return fetchJSON(indexUrl + name + (state && state.version ? "?v=" + state.version : ""));
+      return fetchJSON(indexUrl + name + (version ? "?v=" + version : ""));
     }
 
     function load() {
-      if (!state) {
-        state = fetchJSON(indexUrl + "manifest.json").then(function (manifest) {
-          var version = manifest.version;
-          state = { version: version };
+      if (!ready) {
+        ready = fetchJSON(indexUrl + "manifest.json").then(function (manifest) {
+          version = manifest.version;
           return get("vocab.json").then(function (vocab) {
             var an = analyzerLib.create(manifest.tables);
-            state = {
-              version: version,
+            return {
               manifest: manifest,
               analyzer: an,
               vocab: an.vocabulary(decodeVocabulary(vocab)),
               synonyms: an.synonymMap(manifest.tables.synonyms),
             };
-            return state;
           });
         });
-        state.catch(function () { state = null; });
+        ready.catch(function () { ready = null; }); // a failed load is retried by the next query
       }
-      return Promise.resolve(state);
+      return ready;
     }
 
     function shard(n) {
@@ -371,7 +369,8 @@
   var indexUrl = script && script.getAttribute("data-index");
   if (!indexUrl || !root.ordbogAnalyzer) return;
   var engine = createEngine(indexUrl, function (url) {
-    return fetch(url).then(function (r) {
+    // the manifest names the index version: always revalidate it; versioned files may be cached
+    return fetch(url, { cache: /manifest\.json$/.test(url) ? "no-cache" : "default" }).then(function (r) {
       if (!r.ok) throw new Error("search index: " + r.status + " " + url);
       return r.json();
     });
