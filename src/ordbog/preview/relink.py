@@ -76,17 +76,18 @@ def term_stems(terms: tuple[Any, ...]) -> frozenset[str]:
     return frozenset(_STEMMER.stemWords(sorted(words)))
 
 
-def vocabulary_change(previous: LinkState, facts: Mapping[tuple[str, str], Facts],
-                      site: Site) -> tuple[Counter[str], set[str]]:
+def vocabulary_change(previous: LinkState, facts: Mapping[tuple[str, str], Facts], removed: list[Article],
+                      added: list[Article]) -> tuple[Mapping[str, int], set[str]]:
     """The site's word counts now, and the words that appeared or disappeared."""
+    if not removed and not added:
+        return previous.vocabulary, set()
     counts = Counter(previous.vocabulary)
-    before = {_key(a) for a in previous.sources.values()}
-    now = {_key(a) for a in site.articles}
-    for gone in before - now:
-        counts.subtract(previous.facts[gone].vocabulary)
-    for new in now - before:
-        counts.update(facts[new].vocabulary)
-    touched = {w for k in before ^ now for w in (facts.get(k) or previous.facts[k]).vocabulary}
+    for article in removed:
+        counts.subtract(previous.facts[_key(article)].vocabulary)
+    for article in added:
+        counts.update(facts[_key(article)].vocabulary)
+    touched = {w for a in removed for w in previous.facts[_key(a)].vocabulary}
+    touched |= {w for a in added for w in facts[_key(a)].vocabulary}
     flipped = {w for w in touched if (counts[w] > 0) != (previous.vocabulary.get(w, 0) > 0)}
     for word in touched:
         if counts[word] <= 0:
@@ -102,43 +103,49 @@ def changed_keys(old: Any, new: Any, changed_slugs: set[str]) -> set[str]:
     return keys
 
 
-def same_term_sources(previous: LinkState, site: Site) -> bool:
-    """Every article has the slug, title and aliases it had (all `link.site_terms` reads besides the config)."""
-    if len(site.articles) != len(previous.sources):
-        return False
-    for article in site.articles:
-        before = previous.sources.get(article.slug)
-        if before is not article and (before is None or (before.title, before.aliases) != (article.title, article.aliases)):
-            return False
-    return True
+def same_term_sources(previous: LinkState, removed: list[Article], added: list[Article]) -> bool:
+    """Same slugs, and each changed article kept its title and aliases (what `link.site_terms` reads)."""
+    before = {a.slug: a for a in removed}
+    return before.keys() == {a.slug for a in added} and all(
+        (before[a.slug].title, before[a.slug].aliases) == (a.title, a.aliases) for a in added)
 
 
 def link_incremental(config: Config, site: Site, previous: LinkState | None) -> tuple[Site, list[Diagnostic], LinkState | None]:
     """`link.link_site(config, site)`, reusing `previous` where it provably gives the same result."""
     if not config.file.links.enabled or not site.articles or previous is None or previous.config != config:
         return _full(config, site)
-    facts = {_key(a): previous.facts.get(_key(a)) or facts_of(a) for a in site.articles}
-    terms = previous.terms if same_term_sources(previous, site) else tuple(link.site_terms(config, site)[0])
+    by_slug = site.by_slug()
+    added = [a for a in site.articles if previous.sources.get(a.slug) is not a]
+    removed = [a for slug, a in previous.sources.items() if by_slug.get(slug) is not a]
+    facts = dict(previous.facts)
+    for article in removed:
+        facts.pop(_key(article), None)
+    for article in added:
+        facts[_key(article)] = previous.facts.get(_key(article)) or facts_of(article)
+    same_terms = same_term_sources(previous, removed, added)
+    terms = previous.terms if same_terms else tuple(link.site_terms(config, site)[0])
     stems = previous.term_stems if terms == previous.terms else term_stems(terms)
-    proper = frozenset(a.slug for a in site.articles if facts[_key(a)].proper)
-    vocabulary, flipped = vocabulary_change(previous, facts, site)
+    proper = (previous.proper - {a.slug for a in removed}) | {a.slug for a in added if facts[_key(a)].proper}
+    vocabulary, flipped = vocabulary_change(previous, facts, removed, added)
     stemmed = set(_STEMMER.stemWords(sorted(flipped))) if flipped else set()
     same_index = terms == previous.terms and proper == previous.proper and not (stemmed & stems)
     if same_index:
         index, diags = previous.index, list(previous.diagnostics)
     else:
         index, diags = link.site_index(config, site)
-    slugs = frozenset(a.slug for a in site.articles)
+    slugs = frozenset(by_slug)
     changed_slugs = set(slugs ^ previous.sources.keys())
     firsts = set() if same_index else {k.split(" ", 1)[0] for k in changed_keys(previous.index, index, changed_slugs)}
+    fresh = {a.slug for a in added}
     linked = []
     for article in site.articles:
-        f = facts[_key(article)]
-        affected = (previous.sources.get(article.slug) is not article or not f.words.isdisjoint(firsts)
-                    or any(s in h for h in f.hrefs for s in changed_slugs))
+        affected = article.slug in fresh
+        if not affected and (firsts or changed_slugs):
+            f = facts[_key(article)]
+            affected = not f.words.isdisjoint(firsts) or any(s in h for h in f.hrefs for s in changed_slugs)
         linked.append(link.link_article(config, article, index, slugs) if affected else previous.linked[article.slug])
-    state = LinkState(config, site.by_slug(), {a.slug: a for a in linked}, facts, index, tuple(diags), terms,
-                      stems, proper, vocabulary)
+    state = LinkState(config, by_slug, {a.slug: a for a in linked}, facts, index, tuple(diags), terms,
+                      stems, frozenset(proper), vocabulary)
     return Site(tuple(linked)), diags, state
 
 
