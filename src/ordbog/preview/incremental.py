@@ -47,7 +47,7 @@ class Snapshot:
     reads: Mapping[Path, tuple[tuple[int, ...], Read]]
     analysed: Mapping[tuple[str, str], Analysed]
     site: Site
-    rendered: Mapping[str, tuple[Any, Mapping[str, bytes]]]  # slug → (context, the article's files)
+    rendered: Mapping[str, Rendered]  # slug → the article's files and their inputs
     listing: Mapping[str, bytes]
     files: Mapping[str, bytes]
     diagnostics: tuple[Diagnostic, ...]
@@ -190,7 +190,7 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     site, diags = build.site_from_articles(config, articles, diags + found, link_site=link_site)
     reuse = None if fresh else previous
     per_article, n_rendered = render_changed(config, site, reuse)
-    files = {path: data for _, out in per_article.values() for path, data in out.items()}
+    files = {path: data for done in per_article.values() for path, data in done.files.items()}
     listing = listing_files(config, site, reuse)
     files.update(listing)
     files.update(render.static_files(config))
@@ -223,22 +223,97 @@ def with_extras(snapshot: Snapshot, extra_files: Mapping[str, bytes]) -> tuple[S
 
 def render_changed(
     config: Config, site: Site, previous: Snapshot | None
-) -> tuple[dict[str, tuple[Any, Mapping[str, bytes]]], int]:
-    """slug → (context, files) for every article, rendering only those whose inputs changed."""
+) -> tuple[dict[str, Rendered], int]:
+    """slug → what was rendered for every article, rendering only those whose inputs changed.
+
+    An article's inputs are the article itself and what `render.article_context` looked up in
+    the site (recorded by `ReadLog`): when neither changed, not even the context is recomputed.
+    """
     by_slug = site.by_slug()
     backrefs = render.backreferences(site)
     old = previous.site.by_slug() if previous else {}
-    out: dict[str, tuple[Any, Mapping[str, bytes]]] = {}
+    out: dict[str, Rendered] = {}
     rendered = 0
     for article in site.articles:
-        context = freeze(render.article_context(config, article, by_slug, backrefs))
         hit = previous.rendered.get(article.slug) if previous else None
-        if hit is not None and hit[0] == context and same_article(old.get(article.slug), article):
+        same = hit is not None and same_article(old.get(article.slug), article)
+        if same and hit is not None and hit.still_valid(by_slug, backrefs):
             out[article.slug] = hit
+            continue
+        site_log, refs_log = ReadLog(by_slug), ReadLog(backrefs)
+        context = freeze(render.article_context(config, article, site_log, refs_log))  # type: ignore[arg-type]
+        reads = None if site_log.everything or refs_log.everything else (site_log.reads, refs_log.reads)
+        if same and hit is not None and hit.context == context:
+            out[article.slug] = Rendered(context, hit.files, reads)
         else:
-            out[article.slug] = (context, MappingProxyType(render.article_files(config, article, by_slug, backrefs)))
+            files = MappingProxyType(render.article_files(config, article, by_slug, backrefs))
+            out[article.slug] = Rendered(context, files, reads)
             rendered += 1
     return out, rendered
+
+
+_MISSING = object()
+
+
+class ReadLog(Mapping[Any, Any]):
+    """A read-only view of a mapping that remembers the keys looked up and what they held."""
+
+    def __init__(self, data: Mapping[Any, Any]):
+        self.data = data
+        self.reads: dict[Any, Any] = {}
+        self.everything = False  # iterated or measured: depends on every entry
+
+    def _read(self, key: Any) -> Any:
+        value = self.data.get(key, _MISSING)
+        self.reads[key] = value
+        return value
+
+    def __getitem__(self, key: Any) -> Any:
+        value = self._read(key)
+        if value is _MISSING:
+            raise KeyError(key)
+        return value
+
+    def __contains__(self, key: object) -> bool:
+        return self._read(key) is not _MISSING
+
+    def get(self, key: Any, default: Any = None) -> Any:
+        value = self._read(key)
+        return default if value is _MISSING else value
+
+    def __iter__(self) -> Any:
+        self.everything = True
+        return iter(self.data)
+
+    def __len__(self) -> int:
+        self.everything = True
+        return len(self.data)
+
+
+def same_value(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    if a is _MISSING or b is _MISSING:
+        return False
+    if isinstance(a, Article) and isinstance(b, Article):
+        return same_article(a, b)
+    return bool(a == b)
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """One article's files, the context they were rendered with, and what that context read."""
+
+    context: Any
+    files: Mapping[str, bytes]
+    reads: tuple[dict[Any, Any], dict[Any, Any]] | None  # (by_slug reads, backrefs reads); None: everything
+
+    def still_valid(self, by_slug: Mapping[str, Article], backrefs: Mapping[str, Any]) -> bool:
+        if self.reads is None:
+            return False
+        site_reads, refs_reads = self.reads
+        return (all(same_value(v, by_slug.get(k, _MISSING)) for k, v in site_reads.items())
+                and all(same_value(v, backrefs.get(k, _MISSING)) for k, v in refs_reads.items()))
 
 
 def listing_files(config: Config, site: Site, previous: Snapshot | None) -> Mapping[str, bytes]:
