@@ -146,7 +146,7 @@ def report(name: str, rows: list[dict]) -> dict:
 
 def first_query_bytes(browser, base: str, site: Path, queries: list[str]) -> list[tuple[int, int, int]]:
     """(index bytes, script+css bytes, gzip of both) a fresh browser downloads for one query each."""
-    assets = b"".join((site / "static" / name).read_bytes() for name in SEARCH_ASSETS)
+    assets = [(site / "static" / name).read_bytes() for name in SEARCH_ASSETS]
     out = []
     for q in queries:
         context = browser.new_context()
@@ -156,8 +156,9 @@ def first_query_bytes(browser, base: str, site: Path, queries: list[str]) -> lis
         page.goto(base + "/")
         page.wait_for_function("() => window.ordbog && window.ordbog.search")
         page.evaluate("q => window.ordbog.search(q, {limit: 10})", q)
-        index = b"".join((site / path.lstrip("/")).read_bytes() for path in fetched)
-        out.append((len(index), len(assets), len(gzip.compress(index)) + len(gzip.compress(assets))))
+        index = [(site / path.lstrip("/")).read_bytes() for path in fetched]
+        zipped = sum(len(gzip.compress(body)) for body in index + assets)  # per file, as HTTP sends them
+        out.append((sum(map(len, index)), sum(map(len, assets)), zipped))
         context.close()
     return out
 
