@@ -161,7 +161,7 @@ def pick_article(content: Path) -> Path:
     return with_og[len(with_og) // 2]
 
 
-def run(name: str, content: Path, out: Path, repeat: int, wait_for_index: bool
+def run(name: str, content: Path, out: Path, repeat: int, wait_for_index: bool, edits: str = "word,title,new"
         ) -> list[tuple[str, str, list[tuple[float, ...]]]]:
     """Time the three edits; without `wait_for_index` the search index only catches up at the end."""
     preview = Preview(content, out, index_quiet=0.3 if wait_for_index else 3600.0)
@@ -173,17 +173,20 @@ def run(name: str, content: Path, out: Path, repeat: int, wait_for_index: bool
     wait = wait_for_index
     results = []
     try:
-        word = [preview.timed_save(target, edited if i % 2 == 0 else original, wait) for i in range(repeat)]
-        results.append((name, "one-word edit", word))
-        title = [preview.timed_save(target, title_edit(original, True) if i % 2 == 0 else original, wait)
-                 for i in range(repeat)]
-        results.append((name, "title change", title))
-        new = []
-        for i in range(repeat):
-            path = content / f"proeveord-{i}.md"
-            new.append(preview.timed_save(path, NEW_ARTICLE.format(n=i), wait))
-            preview.timed_save(path, None, wait)
-        results.append((name, "new article", new))
+        if "word" in edits:
+            word = [preview.timed_save(target, edited if i % 2 == 0 else original, wait) for i in range(repeat)]
+            results.append((name, "one-word edit", word))
+        if "title" in edits:
+            title = [preview.timed_save(target, title_edit(original, True) if i % 2 == 0 else original, wait)
+                     for i in range(repeat)]
+            results.append((name, "title change", title))
+        if "new" in edits:
+            new = []
+            for i in range(repeat):
+                path = content / f"proeveord-{i}.md"
+                new.append(preview.timed_save(path, NEW_ARTICLE.format(n=i), wait))
+                preview.timed_save(path, None, wait)
+            results.append((name, "new article", new))
         if not wait:
             began = time.perf_counter()
             preview.index_quiet = 0.0
@@ -219,6 +222,7 @@ def main() -> None:
     parser.add_argument("--synthetic", type=int, default=0, help="also a synthetic corpus of N articles")
     parser.add_argument("--repeat", type=int, default=9, help="timed saves per edit (small corpus)")
     parser.add_argument("--repeat-synthetic", type=int, default=5, help="timed saves per edit (synthetic corpus)")
+    parser.add_argument("--edits", default="word,title,new", help="which edits to time (comma-separated)")
     parser.add_argument("--synthetic-index", action="store_true",
                         help="update the search index between edits on the synthetic corpus too (slow: minutes each)")
     args = parser.parse_args()
@@ -228,13 +232,13 @@ def main() -> None:
         if args.corpus:
             shutil.copytree(args.corpus, root / "corpus" / "content", ignore=shutil.ignore_patterns("*.toml", ".*"))
             rows += run(args.corpus.name, root / "corpus" / "content", root / "corpus" / "_site", args.repeat,
-                        wait_for_index=True)
+                        wait_for_index=True, edits=args.edits)
         if args.synthetic:
             synthetic = root / "synthetic" / "content"
             subprocess.run([sys.executable, str(HERE / "generate_corpus.py"), "--count", str(args.synthetic),
                             "--out", str(synthetic), "--seed", "1"], check=True, stdout=subprocess.DEVNULL)
             rows += run(f"synthetic-{args.synthetic}", synthetic, root / "synthetic" / "_site", args.repeat_synthetic,
-                        wait_for_index=args.synthetic_index)
+                        wait_for_index=args.synthetic_index, edits=args.edits)
     report(rows)
 
 
