@@ -63,3 +63,9 @@ def test_fixed_expressions_are_not_mentions(cfg) -> None:
 
 def test_a_sentence_start_after_punctuation_may_be_capitalised(cfg) -> None:
     assert dests(linked(cfg, "Det er godt. Knæet er fint.")) == ["knae"]
+
+
+def test_the_forms_a_typed_keyword_list_missed_are_found(cfg) -> None:
+    extra = {"squat": ("Squat", "Om squat."), "planke": ("Planke", "Om planken.")}
+    page = linked(cfg, "Lav squats og hold planken. Hjertets slag bliver hurtigere.", extra)
+    assert page.links == (("squat", "squats"), ("planke", "planken"), ("hjerte", "Hjertets"))

@@ -92,7 +92,8 @@ def patterns_for(term: Term, inflector: Inflector) -> list[Pattern]:
         options = [[w] for w in lower[:-1]] + [options[-1]]
     written = " ".join(lower)
     comparative = inflector.comparative(lower[-1])
-    heads = set(options[-1])
+    # a Danish noun's -s form is its genitive; a foreign word's ("squats") is more likely a plural
+    heads = set(options[-1]) if inflector.knows(lower[-1]) else set()
     return [Pattern(" ".join(combo), term, cased, inflected=" ".join(combo) != written, comparative=comparative,
                     genitive=combo[-1] != lower[-1] and combo[-1][-1:] in "s'" and combo[-1][:-1] in heads)
             for combo in itertools.product(*options)]

@@ -74,6 +74,10 @@ class Inflector:
                 return frozenset(found)
         return frozenset(self._stem_forms(word))
 
+    def knows(self, word: str) -> bool:
+        """Whether the word's forms come from the Danish dictionary (not from Snowball)."""
+        return self.has_dictionary and self._dictionary_forms(word, True) is not None
+
     def classes(self, form: str) -> frozenset[str]:
         """Word classes the dictionary knows for `form` (empty without a dictionary)."""
         if not self.has_dictionary:
