@@ -173,6 +173,18 @@ def time_runs(make_cmd: Callable[[int], list[str]], runs: int, cwd: Path, env: d
     return measure.summarise(results)
 
 
+class _Rows(dict):
+    """Results by tool; each one is also printed as soon as it is measured (long runs show progress)."""
+
+    def __init__(self, articles: int) -> None:
+        super().__init__()
+        self.articles = articles
+
+    def __setitem__(self, name: str, s: measure.Summary) -> None:
+        super().__setitem__(name, s)
+        print(f"  … {name}: {s.wall:.2f} s wall, {s.cpu:.2f} s CPU, {measure.mib(s.peak_tree_rss)}", flush=True)
+
+
 ALL_TOOLS = ("ordbog", "hugo", "pagefind", "mkdocs", "pelican")
 
 
@@ -181,7 +193,7 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
     n = count_articles(content)
     articles = read_articles(content)
     env = dict(os.environ)
-    rows: dict[str, measure.Summary] = {}
+    rows: dict[str, measure.Summary] = _Rows(n)
     print(f"\n== {name}: {n:,} articles ({len(articles):,} readable by the peers), median of {runs} "
           f"(load average {measure.load_average()})", flush=True)
 
