@@ -32,6 +32,7 @@ from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Site, Source
 from ordbog.preview.relink import LinkState, link_incremental
+from ordbog.preview.reuse import ReadLog, Rendered, same_article
 
 Read = tuple[Source | None, list[Diagnostic]]
 Analysed = tuple[Article | None, tuple[Diagnostic, ...]]
@@ -154,11 +155,6 @@ def freeze(value: Any) -> Any:
     return value
 
 
-def same_article(old: Article | None, new: Article) -> bool:
-    """Equal including tokens (Article's own equality ignores them); identity first, it is cheap."""
-    return old is new or (old is not None and old == new and (old.tokens is new.tokens or old.tokens == new.tokens))
-
-
 def same_site(a: Site | None, b: Site) -> bool:
     """The same articles, object for object (what the preview's caches hand on when nothing changed)."""
     return a is b or (a is not None and len(a.articles) == len(b.articles)
@@ -250,70 +246,6 @@ def render_changed(
             out[article.slug] = Rendered(context, files, reads)
             rendered += 1
     return out, rendered
-
-
-_MISSING = object()
-
-
-class ReadLog(Mapping[Any, Any]):
-    """A read-only view of a mapping that remembers the keys looked up and what they held."""
-
-    def __init__(self, data: Mapping[Any, Any]):
-        self.data = data
-        self.reads: dict[Any, Any] = {}
-        self.everything = False  # iterated or measured: depends on every entry
-
-    def _read(self, key: Any) -> Any:
-        value = self.data.get(key, _MISSING)
-        self.reads[key] = value
-        return value
-
-    def __getitem__(self, key: Any) -> Any:
-        value = self._read(key)
-        if value is _MISSING:
-            raise KeyError(key)
-        return value
-
-    def __contains__(self, key: object) -> bool:
-        return self._read(key) is not _MISSING
-
-    def get(self, key: Any, default: Any = None) -> Any:
-        value = self._read(key)
-        return default if value is _MISSING else value
-
-    def __iter__(self) -> Any:
-        self.everything = True
-        return iter(self.data)
-
-    def __len__(self) -> int:
-        self.everything = True
-        return len(self.data)
-
-
-def same_value(a: Any, b: Any) -> bool:
-    if a is b:
-        return True
-    if a is _MISSING or b is _MISSING:
-        return False
-    if isinstance(a, Article) and isinstance(b, Article):
-        return same_article(a, b)
-    return bool(a == b)
-
-
-@dataclass(frozen=True, slots=True)
-class Rendered:
-    """One article's files, the context they were rendered with, and what that context read."""
-
-    context: Any
-    files: Mapping[str, bytes]
-    reads: tuple[dict[Any, Any], dict[Any, Any]] | None  # (by_slug reads, backrefs reads); None: everything
-
-    def still_valid(self, by_slug: Mapping[str, Article], backrefs: Mapping[str, Any]) -> bool:
-        if self.reads is None:
-            return False
-        site_reads, refs_reads = self.reads
-        return (all(same_value(v, by_slug.get(k, _MISSING)) for k, v in site_reads.items())
-                and all(same_value(v, backrefs.get(k, _MISSING)) for k, v in refs_reads.items()))
 
 
 def listing_files(config: Config, site: Site, previous: Snapshot | None) -> Mapping[str, bytes]:
