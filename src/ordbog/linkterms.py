@@ -7,6 +7,7 @@ number of terms: every inflected form sequence ("frosne skuldre") is a key of th
 
 from __future__ import annotations
 
+import functools
 import itertools
 import re
 from dataclasses import dataclass
@@ -160,15 +161,28 @@ class TermIndex:
         return out
 
 
-# everything but letters, digits, spaces, the hyphen that joins compounds ("knæ-" in "knæ- og
-# hofteskader") and the invisible characters that sit inside words (soft hyphen, zero-width joiners)
-# becomes a space, so a key " skulder " only matches a whole word (spaces are kept, not replaced:
-# ordinary prose then has few replacements, which keeps this fast)
-NON_WORD = re.compile(r"[^\w \u00ad\u200b-\u200d\u2060-]|_")
+@functools.cache
+def separators(limit: int = 0x3100) -> re.Pattern[str]:
+    """Everything but letters, digits, spaces, the hyphen that joins compounds ("knæ-" in "knæ- og
+    hofteskader") and the invisible characters inside words (soft hyphen, zero-width joiners), as
+    explicit ranges up to U+30FF: twice as fast on Danish text as "not \\w". Characters above
+    (CJK and beyond) stay, so a term right next to one is simply not linked."""
+    keep = re.compile(r"[^\W_]| |[\u00ad\u200b-\u200d\u2060-]")
+    codes = [c for c in range(limit) if not keep.match(chr(c))]
+    ranges, start = [], codes[0]
+    for prev, code in zip(codes, codes[1:] + [-1]):
+        if code != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("" if prev == start else "-" + re.escape(chr(prev))))
+            start = code
+    return re.compile("[" + "".join(ranges) + "]")
+
+
+# these become a space, so a key " skulder " only matches a whole word (spaces are kept, not
+# replaced: ordinary prose then has few replacements, which keeps this fast)
 
 
 def separate_words(lowercase_text: str) -> str:
-    return NON_WORD.sub(" ", lowercase_text)
+    return separators().sub(" ", lowercase_text)
 
 
 def _case_ok(span: str, cased: tuple[str, ...]) -> bool:
