@@ -158,3 +158,12 @@ def test_base_url_path_prefixes_every_link(write_site, make_config) -> None:
     html = page(files, "ordbog/knae/index.html")
     assert '<link rel="canonical" href="https://x.example/hjaelp/ordbog/knae/">' in html
     assert 'href="/hjaelp/static/style.css"' in html
+
+
+def test_raw_html_cannot_reuse_theme_ids(write_site, make_config) -> None:
+    text = article("Ryg", '<div id="indhold">Ryggen</div>\n\n<span id="soeg-felt">x</span>\n\n## Ondt i ryggen\n',
+                   metaTitle='"Ryg"')
+    html = page(build(make_config(write_site({"ryg.md": text}))).files, "ordbog/ryg/index.html")
+    assert html.count('id="indhold"') == 1 and html.count('id="soeg-felt"') == 1  # the theme's own
+    assert "<div>Ryggen</div>" in html
+    assert '<h2 id="ondt-i-ryggen">' in html

@@ -11,16 +11,20 @@ ALLOWED_TAGS = {
     "section", "small", "span", "strong", "sub", "summary", "sup", "table", "tbody", "td",
     "tfoot", "th", "thead", "tr", "u", "ul",
 }
-_COMMON = {"id", "class", "title", "lang", "dir"}
+_COMMON = {"class", "title", "lang", "dir"}
+# `id` only where ordbog itself puts one (headings, FAQ items): raw HTML from editors must not
+# reuse the theme's ids (`indhold`, `soeg-felt`, …) or clobber global names in the page.
+_WITH_ID = _COMMON | {"id"}
 ALLOWED_ATTRIBUTES = {
     "*": _COMMON,
+    **{f"h{n}": _WITH_ID for n in range(1, 7)},
     "a": _COMMON | {"href", "hreflang"},
     "img": _COMMON | {"src", "alt", "width", "height", "loading", "decoding"},
     "td": _COMMON | {"colspan", "rowspan", "style"},
     "th": _COMMON | {"colspan", "rowspan", "scope", "style"},
     "ol": _COMMON | {"start", "reversed"},
     "section": _COMMON | {"aria-labelledby"},
-    "details": _COMMON | {"open"},
+    "details": _WITH_ID | {"open"},
 }
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
