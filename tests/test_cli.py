@@ -112,3 +112,10 @@ def test_build_without_content_uses_example(tmp_path: Path, monkeypatch: pytest.
     result = run("build")
     assert result.exit_code == 0, result.output
     assert (tmp_path / "_site" / "ordbog" / "muskelkramp" / "index.html").is_file()
+
+
+def test_every_command_is_documented_in_readme() -> None:
+    readme = (Path(__file__).parent.parent / "README.md").read_text(encoding="utf-8")
+    names = [c.name or c.callback.__name__ for c in app.registered_commands]
+    assert {"build", "new", "serve", "check", "import", "search", "ask", "links"} <= set(names)
+    assert [n for n in names if f"### `ordbog {n}" not in readme] == []
