@@ -29,17 +29,21 @@ ALLOWED_ATTRIBUTES = {
 URL_SCHEMES = {"http", "https", "mailto", "tel"}
 
 
+# Built once: `nh3.clean(html, **options)` rebuilds the sanitizer from these sets on every call,
+# which cost more than the cleaning itself for short sections (measured 47 µs vs 18 µs per call).
+_CLEANER = nh3.Cleaner(
+    tags=ALLOWED_TAGS,
+    attributes=ALLOWED_ATTRIBUTES,
+    url_schemes=URL_SCHEMES,
+    link_rel=None,
+    filter_style_properties={"text-align"},
+    strip_comments=True,
+    # Wide tables scroll sideways inside themselves (style.css); keyboard users must be
+    # able to focus them to scroll (WCAG 2.1.1, axe 'scrollable-region-focusable').
+    set_tag_attribute_values={"table": {"tabindex": "0"}},
+)
+
+
 def clean(html: str) -> str:
     """Sanitized HTML: no script, style, iframe, form, event handlers or javascript:/data: URLs."""
-    return nh3.clean(
-        html,
-        tags=ALLOWED_TAGS,
-        attributes=ALLOWED_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        link_rel=None,
-        filter_style_properties={"text-align"},
-        strip_comments=True,
-        # Wide tables scroll sideways inside themselves (style.css); keyboard users must be
-        # able to focus them to scroll (WCAG 2.1.1, axe 'scrollable-region-focusable').
-        set_tag_attribute_values={"table": {"tabindex": "0"}},
-    )
+    return _CLEANER.clean(html)

@@ -307,17 +307,19 @@ def vocabulary_from_texts(texts: Iterable[str]) -> dict[str, int]:
 
 
 def document_terms(
-    text: str, vocab: Mapping[str, int], parts_cache: dict[str, list[str]] | None = None
+    text: str, vocab: Mapping[str, int], parts_cache: dict[str, tuple[tuple[str, float], ...]] | None = None
 ) -> list[tuple[str, float]]:
     """(term, weight) for every word of a text, plus its compound parts at COMPOUND_PART_WEIGHT.
 
-    Pass one `parts_cache` dict for all texts analysed against the same vocabulary.
+    Pass one `parts_cache` dict for all texts analysed against the same vocabulary: it keeps each
+    word's whole expansion, so a word seen before costs one lookup.
     """
     cache = {} if parts_cache is None else parts_cache
     out: list[tuple[str, float]] = []
     for w in words(text):
-        out.append((term(w), 1.0))
-        if w not in cache:
-            cache[w] = compound_parts(w, vocab)
-        out.extend((p, COMPOUND_PART_WEIGHT) for p in cache[w])
+        expansion = cache.get(w)
+        if expansion is None:
+            parts = ((p, COMPOUND_PART_WEIGHT) for p in compound_parts(w, vocab))
+            expansion = cache[w] = ((term(w), 1.0), *parts)
+        out.extend(expansion)
     return out

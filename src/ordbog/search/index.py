@@ -117,9 +117,10 @@ def _passage_postings(passages: tuple[Passage, ...], vocab: Mapping[str, int], c
 
 
 def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
-    vocab = analyzer.vocabulary_from_texts("\n".join(article_fields(a).values()) for a in site.articles)
-    cache: dict[str, list[str]] = {}
-    per_doc = [_field_tf(article_fields(a), vocab, cache) for a in site.articles]
+    fields = [article_fields(a) for a in site.articles]
+    vocab = analyzer.vocabulary_from_texts("\n".join(f.values()) for f in fields)
+    cache: dict[str, tuple[tuple[str, float], ...]] = {}
+    per_doc = [_field_tf(f, vocab, cache) for f in fields]
     docs = tuple(
         Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, content_terms(a.title),
             tuple(content_terms(x) for x in a.aliases))
