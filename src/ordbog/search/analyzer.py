@@ -300,7 +300,7 @@ def vocabulary_from_texts(texts: Iterable[str]) -> dict[str, int]:
     """Term → number of texts containing it as a standalone word (terms of ≥ 2 letters)."""
     df: dict[str, int] = {}
     for text in texts:
-        for t in {term(w) for w in words(text)}:
+        for t in {term(fold(w)) for w in set(_WORD.findall(text.lower()))}:  # = words(text), each word once
             if len(t) >= 2:
                 df[t] = df.get(t, 0) + 1
     return dict(sorted(df.items()))
@@ -312,14 +312,16 @@ def document_terms(
     """(term, weight) for every word of a text, plus its compound parts at COMPOUND_PART_WEIGHT.
 
     Pass one `parts_cache` dict for all texts analysed against the same vocabulary: it keeps each
-    word's whole expansion, so a word seen before costs one lookup.
+    word's whole expansion (keyed by the word as written, lower-cased, so a word seen before costs
+    one lookup, not a fold and a lookup).
     """
     cache = {} if parts_cache is None else parts_cache
     out: list[tuple[str, float]] = []
-    for w in words(text):
-        expansion = cache.get(w)
+    for raw in _WORD.findall(text.lower()):  # = words(text), before folding
+        expansion = cache.get(raw)
         if expansion is None:
+            w = fold(raw)
             parts = ((p, COMPOUND_PART_WEIGHT) for p in compound_parts(w, vocab))
-            expansion = cache[w] = ((term(w), 1.0), *parts)
+            expansion = cache[raw] = ((term(w), 1.0), *parts)
         out.extend(expansion)
     return out
