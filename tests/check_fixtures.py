@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+from conftest import write_content
+
 from ordbog.check import run_check
 from ordbog.check.findings import Finding
 from ordbog.config import load_config
@@ -45,18 +47,7 @@ def text(fm: dict[str, str] | None = None, body: str | None = None, drop: tuple[
 
 
 def write(folder: Path, files: dict[str, str | bytes], toml: str | None = None) -> Path:
-    content = folder / "content"
-    content.mkdir(parents=True, exist_ok=True)
-    for name, data in files.items():
-        path = content / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        if isinstance(data, bytes):
-            path.write_bytes(data)
-        else:
-            path.write_text(data, encoding="utf-8")
-    if toml is not None:
-        (folder / "ordbog.toml").write_text(toml, encoding="utf-8")
-    return content
+    return write_content(folder, files, toml)
 
 
 def check_folder(content: Path, today: dt.date = TODAY, **options) -> tuple[Finding, ...]:

@@ -31,6 +31,22 @@ def _private_article_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
     os.environ.setdefault("ORDBOG_CACHE_DIR", str(tmp_path_factory.mktemp("ordbog-cache")))
 
 
+def write_content(folder: Path, files: dict[str, str | bytes], toml: str | None = None) -> Path:
+    """Write `files` into folder/content (and ordbog.toml beside it); return the content folder."""
+    content = folder / "content"
+    content.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        path = content / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if isinstance(data, bytes):
+            path.write_bytes(data)
+        else:
+            path.write_text(data, encoding="utf-8")
+    if toml is not None:
+        (folder / "ordbog.toml").write_text(textwrap.dedent(toml), encoding="utf-8")
+    return content
+
+
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--update-golden", action="store_true", help="rewrite tests/golden/ from the current output")
 
@@ -45,18 +61,7 @@ def write_site(tmp_path: Path) -> Callable[..., Path]:
     """write_site({"knae.md": text, ...}, toml=None) → content folder."""
 
     def _write(files: dict[str, str | bytes], toml: str | None = None) -> Path:
-        content = tmp_path / "content"
-        content.mkdir(exist_ok=True)
-        for name, text in files.items():
-            path = content / name
-            path.parent.mkdir(parents=True, exist_ok=True)
-            if isinstance(text, bytes):
-                path.write_bytes(text)
-            else:
-                path.write_text(text, encoding="utf-8")
-        if toml is not None:
-            (tmp_path / "ordbog.toml").write_text(textwrap.dedent(toml), encoding="utf-8")
-        return content
+        return write_content(tmp_path, files, toml)
 
     return _write
 
