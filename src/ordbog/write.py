@@ -4,6 +4,11 @@ The new site is written to a sibling temporary folder, then swapped in with two 
 the previous output stays intact until a build fully succeeds (also if the process is killed).
 The writer refuses folders it did not create, the content folder, and paths that would
 delete the user's files.
+
+Speed: creating a file costs far more than writing its bytes on many file systems (here
+~0.7 ms each, for ~3.5 files per article), so a file whose bytes equal the previous output's
+file is hard-linked from it instead of written again. The previous output is only read, never
+changed, so the atomic-swap guarantee is untouched; the result is byte-identical either way.
 """
 
 from __future__ import annotations
@@ -12,11 +17,13 @@ import ctypes
 import ctypes.util
 import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+from ordbog import spare
 from ordbog.diagnostics import BuildError, error
 
 MARKER = ".ordbog-output"
@@ -67,7 +74,7 @@ def _inside(root: Path, rel: str) -> Path:
     return root.joinpath(*parts)
 
 
-WRITE_THREADS = 8  # creating files waits on the file system, not the CPU: overlap the waits
+WRITE_THREADS = 2  # creating files waits on the file system: overlap two (more only contend in the kernel)
 
 
 def _write_file(target: Path, data: bytes) -> None:
@@ -75,12 +82,58 @@ def _write_file(target: Path, data: bytes) -> None:
         fh.write(data)
 
 
-def _write_tree(root: Path, files: Mapping[str, bytes]) -> None:
-    targets = [(_inside(root, rel), files[rel]) for rel in sorted(files)]
-    for folder in sorted({target.parent for target, _ in targets}):
+def _file_mode() -> int:
+    """The mode `open(..., "wb")` gives a new file (0o666 minus the umask)."""
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+def _unchanged(previous: Path, data: bytes, mode: int) -> bool:
+    """Whether `previous` is a plain file of ours holding exactly `data` (never follows a symlink)."""
+    try:
+        fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
+    except OSError:
+        return False
+    try:
+        info = os.fstat(fd)
+        if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode or info.st_size != len(data)
+                or info.st_uid != os.getuid()):
+            return False
+        with os.fdopen(os.dup(fd), "rb") as fh:
+            return fh.read(len(data) + 1) == data
+    finally:
+        os.close(fd)
+
+
+def _put_file(target: Path, data: bytes, previous: Path | None, mode: int) -> None:
+    """Write `target`, or hard-link the previous build's identical file (creating files is what is slow).
+
+    The previous output itself is never modified: a link only adds a name for its unchanged bytes,
+    so a failed or killed build still leaves it exactly as it was.
+    """
+    if previous is not None and _unchanged(previous, data, mode):
+        try:
+            os.link(previous, target, follow_symlinks=False)
+            return
+        except OSError:
+            pass  # other file system, link limit, protected links: write a copy instead
+    _write_file(target, data)
+
+
+def _write_tree(root: Path, files: Mapping[str, bytes], previous: Path | None = None) -> None:
+    """Write every file below `root`; files identical to ones in `previous` (a site of ours) are linked."""
+    mode = _file_mode()
+    targets = [(rel, _inside(root, rel)) for rel in sorted(files)]
+    for folder in sorted({target.parent for _, target in targets}):
         folder.mkdir(parents=True, exist_ok=True)
+
+    def put(item: tuple[str, Path]) -> None:
+        rel, target = item
+        _put_file(target, files[rel], _inside(previous, rel) if previous is not None else None, mode)
+
     with ThreadPoolExecutor(max_workers=WRITE_THREADS) as pool:
-        for _ in pool.map(lambda item: _write_file(*item), targets):
+        for _ in pool.map(put, targets):
             pass  # re-raises the first failure
     (root / MARKER).write_text(MARKER_TEXT, encoding="utf-8")  # last: only a complete tree is ours
 
@@ -110,13 +163,29 @@ def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: 
     recover_interrupted(out)
     check_output_dir(out, content_dir, force)
     out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    kept = spare.claim(out)
     try:
-        _write_tree(staging, files)
+        _write_and_swap(files, out, kept)
+    finally:
+        if kept is not None:
+            kept.release()
+    clean_leftovers(out)
+
+
+def _write_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | None) -> None:
+    reused = kept is not None and kept.site.is_dir()
+    staging = kept.site if reused else Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        if reused:  # the site before last, brought up to date in place
+            spare.refresh(staging, files, _file_mode(), MARKER, _unchanged, _write_file)
+            (staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        else:
+            previous = out if (out / MARKER).is_file() and not out.is_symlink() else None
+            _write_tree(staging, files, previous)
         os.chmod(staging, 0o755)
         if out.exists():
-            if _exchange(staging, out):
-                _remove_tree(staging)  # now holds the previous site
+            if _exchange(staging, out):  # staging now holds the previous site
+                _keep_or_remove(staging, kept, reused)
             else:  # two renames: a kill between them leaves the old site in .old-*/site
                 old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
                 os.rename(out, old / "site")
@@ -128,7 +197,18 @@ def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: 
         shutil.rmtree(staging, ignore_errors=True)
         recover_interrupted(out)  # a failure between the fallback renames must not lose the old site
         raise
-    clean_leftovers(out)
+
+
+def _keep_or_remove(previous_site: Path, kept: spare.Spare | None, reused: bool) -> None:
+    """After the swap: the previous site becomes the next build's spare, or is deleted."""
+    if kept is not None:
+        try:
+            if not reused:
+                os.rename(previous_site, kept.site)
+            return
+        except OSError:
+            pass
+    _remove_tree(previous_site)
 
 
 def recover_interrupted(out: Path) -> None:

@@ -1,0 +1,162 @@
+"""The writer reuses what the previous build left: unchanged files are linked, the spare is refreshed.
+
+Whatever it reuses, the output is exactly the files of the build, and the live output is never
+touched before the atomic swap (also when the reused trees share files with it).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from ordbog import spare, write
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def folders(folder: Path) -> set[str]:
+    return {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_dir()}
+
+
+def expected(files: dict[str, bytes]) -> dict[str, bytes]:
+    return dict(sorted((files | {write.MARKER: write.MARKER_TEXT.encode()}).items()))
+
+
+def needed_folders(files: dict[str, bytes]) -> set[str]:
+    return {"/".join(rel.split("/")[:i]) for rel in files for i in range(1, rel.count("/") + 1)}
+
+
+@pytest.fixture
+def dirs(tmp_path: Path, monkeypatch) -> tuple[Path, Path]:
+    content = tmp_path / "content"
+    content.mkdir()
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
+    return content, tmp_path / "site"
+
+
+V1 = {"index.html": b"forside 1", "ordbog/knae/index.html": b"knae", "ordbog/hofte/index.html": b"hofte 1"}
+V2 = {"index.html": b"forside 2", "ordbog/knae/index.html": b"knae", "ordbog/ryg/index.html": b"ryg"}
+V3 = {"index.html": b"forside 3", "ordbog/knae/index.html": b"knae 3", "ordbog/ryg/index.html": b"ryg"}
+
+
+def test_unchanged_files_are_linked_from_the_previous_output_not_written(dirs, monkeypatch) -> None:
+    content, out = dirs
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    before = os.stat(out / "ordbog/knae/index.html")
+    write.write_site(V2, out, content)
+    assert tree(out) == expected(V2)
+    after = os.stat(out / "ordbog/knae/index.html")
+    assert (after.st_ino, after.st_nlink) == (before.st_ino, 1)  # same file; the old tree is gone
+
+
+def test_the_previous_site_is_kept_as_spare_and_refreshed_in_place(dirs) -> None:
+    content, out = dirs
+    write.write_site(V1, out, content)
+    write.write_site(V2, out, content)  # V1's tree becomes the spare
+    kept = spare.claim(out)
+    assert kept is not None
+    assert tree(kept.site) == expected(V1)
+    kept.release()
+    spare_inode = os.stat(kept.site / "index.html").st_ino
+    write.write_site(V3, out, content)  # refreshes V1's tree into V3, swaps it in
+    assert tree(out) == expected(V3)
+    assert os.stat(out / "index.html").st_ino == spare_inode  # rewritten, not created anew
+    assert folders(out) == needed_folders(V3)
+
+
+def test_the_live_output_is_untouched_when_the_swap_fails_even_if_the_spare_shares_its_files(dirs, monkeypatch) -> None:
+    content, out = dirs
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(out.parent / "cache"))
+    write.write_site(V1 | {"ny.html": b"ny"}, out, content)  # links every V1 file: the spare shares them
+    live = tree(out)
+    monkeypatch.setattr(write, "_exchange", lambda a, b: (_ for _ in ()).throw(OSError(5, "I/O error")))
+    with pytest.raises(OSError):
+        write.write_site({rel: data + " ændret".encode() for rel, data in V1.items()}, out, content)
+    assert tree(out) == live
+    monkeypatch.undo()
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(out.parent / "cache"))
+    write.write_site(V2, out, content)
+    assert tree(out) == expected(V2)
+
+
+def test_a_failure_while_refreshing_the_spare_keeps_the_output(dirs, monkeypatch) -> None:
+    content, out = dirs
+    write.write_site(V1, out, content)
+    write.write_site(V2, out, content)
+    live = tree(out)
+
+    def full_disk(target: Path, data: bytes) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(write, "_write_file", full_disk)
+    with pytest.raises(OSError):
+        write.write_site(V2 | {"ny/side.html": b"ny"}, out, content)
+    assert tree(out) == live
+    monkeypatch.undo()
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(out.parent / "cache"))
+    write.write_site(V3, out, content)
+    assert tree(out) == expected(V3)
+
+
+def test_a_second_build_at_the_same_time_writes_its_own_staging_folder(dirs) -> None:
+    content, out = dirs
+    write.write_site(V1, out, content)
+    write.write_site(V2, out, content)
+    held = spare.claim(out)
+    assert held is not None
+    assert spare.claim(out) is None  # locked
+    write.write_site(V3, out, content)
+    assert tree(out) == expected(V3)
+    assert tree(held.site) == expected(V1)  # the held spare was left alone
+    held.release()
+
+
+def test_no_spare_when_the_cache_is_off(dirs, monkeypatch) -> None:
+    content, out = dirs
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    write.write_site(V2, out, content)
+    assert spare.claim(out) is None
+    assert sorted(p.name for p in out.parent.iterdir()) == ["content", "site"]
+
+
+def test_a_symlink_in_the_previous_output_is_not_followed(dirs, tmp_path: Path, monkeypatch) -> None:
+    content, out = dirs
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    secret = tmp_path / "hemmelig.txt"
+    secret.write_bytes(b"knae")
+    (out / "ordbog/knae/index.html").unlink()
+    (out / "ordbog/knae/index.html").symlink_to(secret)
+    write.write_site(V2, out, content)
+    assert not (out / "ordbog/knae/index.html").is_symlink()
+    assert os.stat(out / "ordbog/knae/index.html").st_ino != os.stat(secret).st_ino
+    assert tree(out) == expected(V2)
+
+
+paths = st.lists(st.sampled_from(["a", "b", "æ", "c d"]), min_size=1, max_size=3).map("/".join)
+sites = st.dictionaries(paths, st.binary(max_size=6), min_size=1, max_size=8).filter(
+    lambda files: not any(other.startswith(rel + "/") for rel in files for other in files))  # no file is a folder too
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(builds=st.lists(sites, min_size=1, max_size=5), cache_on=st.lists(st.booleans(), min_size=5, max_size=5))
+def test_any_sequence_of_builds_leaves_exactly_the_last_ones_files(tmp_path_factory, monkeypatch, builds, cache_on) -> None:
+    base = tmp_path_factory.mktemp("seq")
+    content, out = base / "content", base / "site"
+    content.mkdir()
+    for files, on in zip(builds, cache_on):
+        monkeypatch.setenv("ORDBOG_CACHE_DIR", str(base / "cache") if on else "off")
+        write.write_site(files, out, content)
+        assert tree(out) == expected(files)
+        assert folders(out) == needed_folders(files)
+        assert sorted(p.name for p in base.iterdir() if p.name != "cache") == ["content", "site"]
