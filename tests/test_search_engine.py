@@ -138,19 +138,48 @@ def test_index_is_cached_and_rebuilt_when_content_changes(write_site, tmp_path: 
     content = write_site(SITE)
     config, _ = load_config(content)
     first = open_searcher(config)
-    cached = list((tmp_path / "cache" / "search").glob("*.json"))
+    cached = list((tmp_path / "cache" / "search").glob("*.idx"))
     assert len(cached) == 1
     assert open_searcher(config).index.key == first.index.key
     (content / "ny.md").write_text(article("Hælspore", "Hælspore giver smerter under hælen.\n"), encoding="utf-8")
     second = open_searcher(config)
     assert second.index.key != first.index.key
     assert slugs(second, "hælspore")[0] == "ny"
-    assert len(list((tmp_path / "cache" / "search").glob("*.json"))) == 1  # the old index is dropped
+    assert len(list((tmp_path / "cache" / "search").glob("*.idx"))) == 1  # the old index is dropped
 
 
-def test_index_round_trips_through_json(searcher) -> None:
-    again = index_mod.from_json(json.loads(json.dumps(index_mod.to_json(searcher.index))))
-    assert again == searcher.index
+def index_fields(ix: index_mod.SearchIndex) -> dict:
+    """Every field of an index as plain Python data (arrays as lists, passages as Passage lists)."""
+    out = {}
+    for name in ix.__dataclass_fields__:
+        value = getattr(ix, name)
+        out[name] = list(value) if name == "passages" else value.tolist() if hasattr(value, "tolist") else value
+    return out
+
+
+def test_index_round_trips_through_its_file(searcher, tmp_path: Path) -> None:
+    path = tmp_path / "site-key.idx"
+    index_mod.save(searcher.index, path)
+    again = index_mod.load(path, searcher.index.key)
+    assert again is not None and index_fields(again) == index_fields(searcher.index)
+    assert index_mod.load(path, "another key") is None
+
+
+def test_a_damaged_index_file_reads_as_missing(searcher, tmp_path: Path) -> None:
+    path = tmp_path / "site-key.idx"
+    index_mod.save(searcher.index, path)
+    path.write_bytes(path.read_bytes()[:100])
+    assert index_mod.load(path, searcher.index.key) is None
+    path.write_bytes(b"")
+    assert index_mod.load(path, searcher.index.key) is None
+
+
+def test_cache_off_builds_in_memory_and_writes_nothing(write_site, tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    config, _ = load_config(write_site(SITE))
+    assert slugs(open_searcher(config), "fodkrampe")[0] == "krampe-i-foden"
+    assert not (tmp_path / "off").exists()
 
 
 def test_cli_search_json_batch_and_ask(write_site, tmp_path: Path, monkeypatch) -> None:

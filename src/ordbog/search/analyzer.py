@@ -77,6 +77,7 @@ LINKING_LETTERS = ("s", "e")
 
 FOLD_MAP = {"æ": "ae", "ø": "oe", "å": "aa", "ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"}
 RESPELL_MAP = {"ae": "æ", "oe": "ø", "aa": "å"}
+_FOLD_TABLE = str.maketrans(FOLD_MAP)
 _WORD = re.compile(r"[^\W_]+")
 _RESPELL = re.compile("ae|oe|aa")
 _STEMMER = Stemmer.Stemmer("danish")
@@ -188,7 +189,7 @@ def normalize(text: str) -> str:
 @lru_cache(maxsize=200_000)
 def fold(word: str) -> str:
     """Lower-case ASCII-ish spelling: æ→ae, ø→oe, å→aa, other diacritics dropped."""
-    word = "".join(FOLD_MAP.get(ch, ch) for ch in word.lower())
+    word = word.lower().translate(_FOLD_TABLE)
     if word.isascii():
         return word
     return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch)).lower()
@@ -226,12 +227,19 @@ def _fixed_stem(word: str) -> str:
 # ---------------------------------------------------------------- compounds
 
 
-def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False) -> str | None:
+def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False, memo: dict | None = None) -> str | None:
     """The part's term when it may be a compound part: in vocab, no stopword, ≥ 4 letters or listed.
 
     The part's own spelling counts when it is a vocabulary term and its stem is not
-    ("morgen" stems to "morg", but "morgenen" put "morgen" in the vocabulary).
+    ("morgen" stems to "morg", but "morgenen" put "morgen" in the vocabulary). `memo` (one dict
+    per vocabulary, strict parts only) keeps answers: an index build asks about the same
+    suffixes and prefixes of thousands of words.
     """
+    if memo is not None and not relaxed:
+        found = memo.get(part, memo)
+        if found is memo:
+            found = memo[part] = _known_part(part, vocab)
+        return found
     if len(part) < MIN_PART or part in stopwords():
         return None
     t = term(part)
@@ -242,7 +250,7 @@ def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False) -> s
     return t
 
 
-def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False) -> tuple[str, str] | None:
+def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False, memo: dict | None = None) -> tuple[str, str] | None:
     """Best two-part split of a folded word into vocabulary terms, with optional linking letter.
 
     A split whose left part has the word's own term is an inflection, not a compound
@@ -257,12 +265,12 @@ def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False) -
     floor = vocab.get(own, 0)
     best: tuple[int, int, tuple[str, str]] | None = None
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        head = _known_part(word[i:], vocab, relaxed)
+        head = _known_part(word[i:], vocab, relaxed, memo)
         if head is None or vocab[head] < floor:
             continue
         lefts = [word[:i]] + [word[: i - 1] for ch in LINKING_LETTERS if word[i - 1] == ch]
         for left_word in lefts:
-            left = _known_part(left_word, vocab, relaxed)
+            left = _known_part(left_word, vocab, relaxed, memo)
             if left is None or left == own or vocab[left] < floor:
                 continue
             rank = (min(len(left_word), len(word) - i), -i)
@@ -271,24 +279,24 @@ def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False) -
     return best[2] if best else None
 
 
-def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2) -> list[str]:
+def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2, memo: dict | None = None) -> list[str]:
     """All parts of a compound, recursively (index side): "bækkenbundstræning" → bækkenbund, træning, bækken, bund."""
-    split = split_compound(word, vocab)
+    split = split_compound(word, vocab, memo=memo)
     if split is None:
         return []
     parts = list(split)
     if depth > 1:
-        for part_word in _part_words(word, split, vocab):
-            parts += compound_parts(part_word, vocab, depth - 1)
+        for part_word in _part_words(word, split, vocab, memo):
+            parts += compound_parts(part_word, vocab, depth - 1, memo)
     return list(dict.fromkeys(parts))
 
 
-def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int]) -> list[str]:
+def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int], memo: dict | None = None) -> list[str]:
     """The surface strings of a split (needed to split parts further)."""
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
-        if _known_part(word[i:], vocab) == split[1]:
+        if _known_part(word[i:], vocab, memo=memo) == split[1]:
             for left in (word[:i], word[: i - 1]):
-                if _known_part(left, vocab) == split[0]:
+                if _known_part(left, vocab, memo=memo) == split[0]:
                     return [left, word[i:]]
     return []
 

@@ -8,6 +8,7 @@ clamped to 0…MAX_LIMIT, so any input gives a clean (possibly empty) result.
 from __future__ import annotations
 
 import html
+import os
 import re
 from functools import lru_cache
 from itertools import pairwise
@@ -19,30 +20,60 @@ from ordbog.search.ask import Answer, ask, best_passages, highlight_terms, is_qu
 from ordbog.search.engine import Hit, Searcher
 
 MAX_LIMIT = 50
+STREAM_BATCH = 2000  # articles analysed at once when building the CLI index
 SNIPPET_CHARS = 180
 _WORD = re.compile(r"[^\W_]+")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+")
 
 
 def open_searcher(config: Config) -> Searcher:
-    """The site's index: from the cache when the content is unchanged, else built (and cached)."""
+    """The site's index: from the cache when the content is unchanged, else built (and cached).
+
+    `ORDBOG_CACHE_DIR=off` builds in memory every time.
+    """
     from ordbog import load
 
     sources, _ = load.load_sources(config.content_dir)
     key = index_mod.index_key(config, [(s.path, s.digest) for s in sources])
+    caching = os.environ.get("ORDBOG_CACHE_DIR", "").strip().lower() != "off"
     path = index_mod.cache_file(config, key)
-    cached = index_mod.load(path, key)
+    cached = index_mod.load(path, key) if caching else None
     if cached is not None:
         return Searcher(cached)
-    from ordbog.build import make_site
-
-    site, _ = make_site(config)
-    built = index_mod.build_index(config, site, index_mod.site_synonyms(config, site), key)
-    try:
-        index_mod.save(built, path)
-    except OSError:
-        pass  # a read-only cache only costs speed next time
+    built = build_streaming(config, sources, key)
+    if caching:
+        try:
+            index_mod.save(built, path)
+            built = index_mod.load(path, key) or built  # the mmap'd copy: its arrays are not on the heap
+        except OSError:
+            pass  # a read-only cache only costs speed next time
     return Searcher(built)
+
+
+def build_streaming(config: Config, sources: list, key: str = "", batch: int = STREAM_BATCH) -> index_mod.SearchIndex:
+    """The index of the sources' articles without holding every analysed article at once.
+
+    Articles are analysed `batch` at a time (cached and parallel, as in a build) and reduced to
+    their searchable text; only that text waits for the index, in slug order as in `make_site`.
+    """
+    from ordbog import workers
+
+    texts: list[index_mod.ArticleText] = []
+    with workers.gc_paused():
+        for start in range(0, len(sources), batch):
+            for article, _ in workers.analyse_sources(sources[start : start + batch], config):
+                if article is not None:
+                    texts.append(index_mod.article_text(article))
+        texts.sort(key=lambda t: t.slug)
+        synonyms = index_mod.synonyms_for(config, ((t.aliases, t.title) for t in texts))
+        texts.reverse()
+        return index_mod.index_texts(config, _draining(texts), synonyms, key)
+
+
+def _draining(items: list):
+    """Yield from the end of a list, dropping each item as it goes (the list is in reverse order)."""
+    while items:
+        yield items.pop()
 
 
 def clamp(q: object, limit: object) -> tuple[str, int]:

@@ -1,31 +1,35 @@
 """Search index: Site → `SearchIndex` (BM25F impacts per term, documents, answer passages).
 
-Built in memory from the analysed articles; stored as one JSON file in a cache folder, keyed by
-a hash of everything it depends on (article bytes, site synonyms, URLs, analyzer tables), so it
-is rebuilt only when content changes. `load_or_build(config)` is the one entry point.
+Compact: postings are numpy arrays (per term, its documents and impacts, best first), passages a
+forward index (per passage, its terms and frequencies) plus their text in one UTF-8 blob, so an
+index of 38,500 articles takes a few hundred MB and loads by mmap (`search.store`). Built by
+`search.indexer` from the analysed articles; cached in a folder keyed by a hash of everything
+it depends on (article bytes, site synonyms, URLs, analyzer tables), so it is rebuilt only when
+content changes. `api.open_searcher(config)` is the entry point for the CLI.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import math
 import os
-import tempfile
-from collections.abc import Mapping
+from array import array
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
+
+import numpy as np
 
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Article, Site
 from ordbog.search import analyzer
+from ordbog.search.indexer import FIELD_B, FIELD_WEIGHTS, FIELDS, K1, PASSAGE_KINDS, ArticleText, Indexer
 from ordbog.search.passages import Passage, article_passages
 
-INDEX_FORMAT = 3
-FIELD_WEIGHTS = {"title": 8.0, "aliases": 7.0, "meta": 3.0, "headings": 2.5, "questions": 2.0, "body": 1.0}
-FIELD_B = {"title": 0.2, "aliases": 0.3, "meta": 0.4, "headings": 0.5, "questions": 0.6, "body": 0.75}
-K1 = 12.0  # little saturation: a title match still counts when the body repeats the word (measured: 1.2–50)
+INDEX_FORMAT = 4
+__all__ = ["FIELD_B", "FIELD_WEIGHTS", "K1", "Doc", "SearchIndex", "build_index"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -38,16 +42,89 @@ class Doc:
     alias_terms: tuple[tuple[str, ...], ...]
 
 
-@dataclass(frozen=True)
+class Strings(Sequence[str]):
+    """Strings stored as one UTF-8 blob and offsets (decoded when read)."""
+
+    def __init__(self, blob, offsets: np.ndarray) -> None:
+        self.blob, self.offsets = blob, offsets
+
+    @classmethod
+    def of(cls, items: Iterable[str]) -> Strings:
+        encoded = [s.encode("utf-8") for s in items]
+        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(b) for b in encoded], out=offsets[1:])
+        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    def __getitem__(self, i):  # type: ignore[override]
+        return self.blob[self.offsets[i] : self.offsets[i + 1]].tobytes().decode("utf-8")
+
+
+class Passages(Sequence[Passage]):
+    """The answer passages (Passage objects made when read): 3 strings per passage."""
+
+    def __init__(self, docs: np.ndarray, kinds: np.ndarray, strings: Strings) -> None:
+        self.docs, self.kinds, self.strings = docs, kinds, strings
+
+    def __len__(self) -> int:
+        return len(self.docs)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if i < 0:
+            i += len(self)
+        s = self.strings
+        return Passage(int(self.docs[i]), PASSAGE_KINDS[self.kinds[i]], s[3 * i], s[3 * i + 1], s[3 * i + 2])
+
+    def of_doc(self, doc: int) -> range:
+        """Passage numbers of one article (passages are stored in article order)."""
+        return range(int(np.searchsorted(self.docs, doc, "left")), int(np.searchsorted(self.docs, doc, "right")))
+
+
+@dataclass(frozen=True, eq=False)
 class SearchIndex:
     docs: tuple[Doc, ...]
-    impacts: dict[str, dict[int, float]]  # term → {doc → BM25F score}
-    vocab: dict[str, int]  # term → number of articles using it (analysis consults it)
+    terms: tuple[str, ...]  # every indexed term, sorted; a term's number is its position
+    vocab: dict[str, int]  # term → number of articles using it as a word (analysis consults it)
     synonyms: dict[str, tuple[str, ...]]
-    passages: tuple[Passage, ...]
-    passage_terms: dict[str, dict[int, float]]  # term → {passage → weighted tf}
-    passage_lengths: tuple[int, ...]
+    post_offsets: np.ndarray  # term number → its postings: post_*[post_offsets[t]:post_offsets[t + 1]]
+    post_docs: np.ndarray  # int32, best impact first within a term (ties: lower doc first)
+    post_impacts: np.ndarray  # float64 BM25F impacts, rounded to 5 decimals
+    passages: Passages
+    passage_lengths: np.ndarray  # int32 words per passage
+    p_offsets: np.ndarray  # passage → its terms: p_terms/p_tf[p_offsets[p]:p_offsets[p + 1]]
+    p_terms: np.ndarray  # int32 term numbers
+    p_tf: np.ndarray  # float64 weighted term frequencies
+    p_df: np.ndarray  # term number → passages containing it
+    question_keys: dict[int, str]  # FAQ passage → engine.question_key of its question
     key: str
+
+    @cached_property
+    def term_ids(self) -> dict[str, int]:
+        return {t: i for i, t in enumerate(self.terms)}
+
+    def postings(self, term: str) -> tuple[np.ndarray, np.ndarray]:
+        """(docs, impacts) of a term, best first; empty arrays for an unknown term."""
+        t = self.term_ids.get(term)
+        if t is None:
+            return self.post_docs[:0], self.post_impacts[:0]
+        a, b = self.post_offsets[t], self.post_offsets[t + 1]
+        return self.post_docs[a:b], self.post_impacts[a:b]
+
+    def df(self, term: str) -> int:
+        """Articles with the term in any field (words and compound parts alike)."""
+        t = self.term_ids.get(term)
+        return 0 if t is None else int(self.post_offsets[t + 1] - self.post_offsets[t])
+
+    def impacts(self) -> Iterable[tuple[str, np.ndarray, np.ndarray]]:
+        """(term, docs, impacts) for every term with postings, in term order."""
+        for t, term in enumerate(self.terms):
+            a, b = self.post_offsets[t], self.post_offsets[t + 1]
+            if b > a:
+                yield term, self.post_docs[a:b], self.post_impacts[a:b]
 
 
 def article_fields(article: Article) -> dict[str, str]:
@@ -67,68 +144,54 @@ def article_fields(article: Article) -> dict[str, str]:
     }
 
 
+def article_text(article: Article) -> ArticleText:
+    fields = article_fields(article)
+    passages = tuple((p.kind, p.heading, p.anchor, p.text) for p in article_passages(article, 0))
+    return ArticleText(article.slug, article.title, article.description, tuple(article.aliases),
+                       tuple(fields[f] for f in FIELDS), passages)
+
+
 def content_terms(text: str) -> tuple[str, ...]:
     stop = analyzer.stopwords()
     return tuple(analyzer.term(w) for w in analyzer.words(text) if w not in stop)
 
 
-def _field_tf(fields: Mapping[str, str], vocab: Mapping[str, int], cache: dict) -> dict[str, tuple[dict[str, float], int]]:
-    out = {}
-    for name, text in fields.items():
-        tf: dict[str, float] = {}
-        terms = analyzer.document_terms(text, vocab, cache)
-        for t, weight in terms:
-            tf[t] = tf.get(t, 0.0) + weight
-        out[name] = (tf, sum(1 for _, w in terms if w == 1.0))
-    return out
-
-
-def bm25f_impacts(per_doc: list[dict[str, tuple[dict[str, float], int]]]) -> dict[str, dict[int, float]]:
-    """Term → {doc → score}: fields weighted and length-normalised, then one BM25 saturation."""
-    n = max(1, len(per_doc))
-    avg = {f: max(1.0, sum(d[f][1] for d in per_doc) / n) for f in FIELD_WEIGHTS}
-    pseudo: dict[str, dict[int, float]] = {}
-    for doc, fields in enumerate(per_doc):
-        for name, (tf, length) in fields.items():
-            norm = 1 - FIELD_B[name] + FIELD_B[name] * length / avg[name]
-            for t, freq in tf.items():
-                row = pseudo.setdefault(t, {})
-                row[doc] = row.get(doc, 0.0) + FIELD_WEIGHTS[name] * freq / norm
-    impacts = {}
-    for t, row in sorted(pseudo.items()):
-        idf = math.log(1 + (n - len(row) + 0.5) / (len(row) + 0.5))
-        # rounded here, not only when stored, so a fresh index and a cached one rank alike;
-        # best first, so the engine can stop early on very common terms in very large sites
-        scored = ((doc, round(idf * x * (K1 + 1) / (K1 + x), 5)) for doc, x in row.items())
-        impacts[t] = dict(sorted(scored, key=lambda item: (-item[1], item[0])))
-    return impacts
-
-
-def _passage_postings(passages: tuple[Passage, ...], vocab: Mapping[str, int], cache: dict):
-    postings: dict[str, dict[int, float]] = {}
-    lengths = []
-    for i, p in enumerate(passages):
-        terms = analyzer.document_terms(p.heading + "\n" + p.heading + "\n" + p.text, vocab, cache)
-        lengths.append(sum(1 for _, w in terms if w == 1.0))
-        for t, w in terms:
-            row = postings.setdefault(t, {})
-            row[i] = row.get(i, 0.0) + w
-    return dict(sorted(postings.items())), tuple(lengths)
+def question_key(text: str) -> str:
+    """Order-free key of a question's content terms ("Hvad er X?" and "X, hvad er det" match)."""
+    return " ".join(sorted(set(content_terms(text))))
 
 
 def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
-    fields = [article_fields(a) for a in site.articles]
-    vocab = analyzer.vocabulary_from_texts("\n".join(f.values()) for f in fields)
-    cache: dict[str, tuple[tuple[str, float], ...]] = {}
-    per_doc = [_field_tf(f, vocab, cache) for f in fields]
-    docs = tuple(
-        Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, content_terms(a.title),
-            tuple(content_terms(x) for x in a.aliases))
-        for a in site.articles
+    return index_texts(config, (article_text(a) for a in site.articles), synonyms, key)
+
+
+def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
+    """The index of articles given as `ArticleText`s, in order (article number = position).
+
+    Each text is read once and not kept: pass a generator to bound memory.
+    """
+    indexer = Indexer()
+    docs: list[Doc] = []
+    p_docs, p_kinds, strings = array("i"), array("b"), []
+    questions: dict[int, str] = {}
+    for n, a in enumerate(texts):
+        indexer.add(a)
+        docs.append(Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, content_terms(a.title),
+                        tuple(content_terms(x) for x in a.aliases)))
+        for kind, heading, anchor, text in a.passages:
+            if kind == "faq":
+                questions[len(p_docs)] = question_key(heading)
+            p_docs.append(n)
+            p_kinds.append(PASSAGE_KINDS.index(kind))
+            strings += (heading, anchor, text)
+    arrays = indexer.finish()
+    passages = Passages(np.frombuffer(p_docs, dtype=np.int32).copy(), np.frombuffer(p_kinds, dtype=np.int8).copy(),
+                        Strings.of(strings))
+    return SearchIndex(
+        tuple(docs), arrays.terms, arrays.vocab, dict(synonyms), arrays.post_offsets, arrays.post_docs,
+        arrays.post_impacts, passages, arrays.p_len, arrays.p_offsets, arrays.p_terms, arrays.p_tf, arrays.p_df,
+        questions, key,
     )
-    passages = tuple(p for n, a in enumerate(site.articles) for p in article_passages(a, n))
-    passage_terms, lengths = _passage_postings(passages, vocab, cache)
-    return SearchIndex(docs, bm25f_impacts(per_doc), vocab, dict(synonyms), passages, passage_terms, lengths, key)
 
 
 # ---------------------------------------------------------------- storage
@@ -136,8 +199,13 @@ def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ..
 
 def site_synonyms(config: Config, site: Site) -> dict[str, tuple[str, ...]]:
     """Built-in table + `[search] synonyms` + each article's aliases (alias → title)."""
+    return synonyms_for(config, ((a.aliases, a.title) for a in site.articles))
+
+
+def synonyms_for(config: Config, articles: Iterable[tuple[Sequence[str], str]]) -> dict[str, tuple[str, ...]]:
+    """`site_synonyms` from (aliases, title) of each article, in site order."""
     table = analyzer.merge_synonyms(analyzer.builtin_synonyms(), getattr(config.file.search, "synonyms", None) or {})
-    aliases = {alias: [a.title] for a in site.articles for alias in a.aliases if alias.strip()}
+    aliases = {alias: [title] for names, title in articles for alias in names if alias.strip()}
     return analyzer.merge_synonyms(table, aliases)
 
 
@@ -145,7 +213,7 @@ def _builder_code_digest() -> str:
     """The index builder's own source: a changed ordbog never reads an index built by an older one."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("index.py", "passages.py", "analyzer.py"):
+    for name in ("index.py", "indexer.py", "store.py", "passages.py", "analyzer.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()
 
@@ -174,57 +242,23 @@ def cache_dir() -> Path:
     return Path(base) / "ordbog"
 
 
-def to_json(index: SearchIndex) -> dict:
-    return {
-        "format": INDEX_FORMAT,
-        "key": index.key,
-        "docs": [[d.slug, d.title, d.url, d.description, list(d.title_terms), [list(a) for a in d.alias_terms]] for d in index.docs],
-        "impacts": {t: [[d, s] for d, s in row.items()] for t, row in index.impacts.items()},
-        "vocab": index.vocab,
-        "synonyms": {k: list(v) for k, v in index.synonyms.items()},
-        "passages": [[p.doc, p.kind, p.heading, p.anchor, p.text] for p in index.passages],
-        "passage_terms": {t: [[i, w] for i, w in row.items()] for t, row in index.passage_terms.items()},
-        "passage_lengths": list(index.passage_lengths),
-    }
-
-
-def from_json(data: dict) -> SearchIndex:
-    return SearchIndex(
-        docs=tuple(Doc(s, t, u, d, tuple(tt), tuple(tuple(a) for a in at)) for s, t, u, d, tt, at in data["docs"]),
-        impacts={t: {d: s for d, s in row} for t, row in data["impacts"].items()},
-        vocab=data["vocab"],
-        synonyms={k: tuple(v) for k, v in data["synonyms"].items()},
-        passages=tuple(Passage(*p) for p in data["passages"]),
-        passage_terms={t: {i: w for i, w in row} for t, row in data["passage_terms"].items()},
-        passage_lengths=tuple(data["passage_lengths"]),
-        key=data["key"],
-    )
-
-
 def cache_file(config: Config, key: str) -> Path:
     folder = hashlib.sha256(str(config.content_dir).encode()).hexdigest()[:12]
-    return cache_dir() / "search" / f"{folder}-{key[:20]}.json"
+    return cache_dir() / "search" / f"{folder}-{key[:20]}.idx"
 
 
 def save(index: SearchIndex, path: Path) -> None:
-    """Write atomically; drop older indexes of the same content folder."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(to_json(index), fh, ensure_ascii=False, separators=(",", ":"))
-    os.replace(tmp, path)
+    """Write atomically (search.store); drop older indexes of the same content folder."""
+    from ordbog.search import store
+
+    store.write(index, path)
     prefix = path.name.split("-")[0] + "-"
-    for old in path.parent.glob(prefix + "*.json"):
-        if old != path:
+    for old in path.parent.glob(prefix + "*"):
+        if old != path and not old.name.startswith(".tmp-"):
             old.unlink(missing_ok=True)
 
 
 def load(path: Path, key: str) -> SearchIndex | None:
-    try:
-        with open(path, encoding="utf-8") as fh:
-            data = json.load(fh)
-    except (OSError, ValueError):
-        return None
-    if data.get("format") != INDEX_FORMAT or data.get("key") != key:
-        return None
-    return from_json(data)
+    from ordbog.search import store
+
+    return store.read(path, key)

@@ -25,14 +25,13 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Site
 from ordbog.search import analyzer, engine
 from ordbog.search import index as search_index
-from ordbog.search.engine import question_key
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
@@ -50,12 +49,18 @@ def fnv1a(term: str) -> int:
     return h
 
 
-def postings(impacts: Mapping[str, Mapping[int, float]]) -> dict[str, list[int]]:
-    """Term → flat [doc, score, …], best first, cut at MAX_POSTINGS."""
+def postings(rows: Iterable[tuple[str, Sequence[int], Sequence[float]]]) -> dict[str, list[int]]:
+    """(term, docs, impacts) rows, best first (`SearchIndex.impacts()`) → term → flat [doc, score, …],
+    cut at MAX_POSTINGS."""
+    import numpy as np
+
     out = {}
-    for term, row in impacts.items():
-        best = sorted(row.items(), key=lambda item: (-item[1], item[0]))[:MAX_POSTINGS]
-        out[term] = [x for doc, score in best for x in (doc, max(1, round(score * SCORE_SCALE)))]
+    for term, docs, impacts in rows:
+        impacts = np.asarray(impacts, dtype=np.float64)
+        scores = np.maximum(1, np.rint(impacts[:MAX_POSTINGS] * SCORE_SCALE)).astype(np.int64)
+        flat = np.empty(2 * len(scores), dtype=np.int64)
+        flat[0::2], flat[1::2] = docs[:MAX_POSTINGS], scores
+        out[term] = flat.tolist()
     return out
 
 
@@ -72,10 +77,9 @@ def title_postings(docs: tuple[search_index.Doc, ...]) -> dict[str, list[int]]:
 def question_postings(ix: search_index.SearchIndex) -> dict[str, list[int]]:
     """FAQ question key (engine.question_key) → the articles asking it (for the question bonus)."""
     out: dict[str, set[int]] = {}
-    for p in ix.passages:
-        key = question_key(p.heading) if p.kind == "faq" else ""
+    for pid, key in ix.question_keys.items():
         if key:
-            out.setdefault(key, set()).add(p.doc)
+            out.setdefault(key, set()).add(int(ix.passages.docs[pid]))
     return {key: sorted(docs) for key, docs in out.items()}
 
 
@@ -131,8 +135,9 @@ def _dump(data: object) -> bytes:
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
     ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
-    extra_df = {t: len(row) for t, row in ix.impacts.items() if t not in ix.vocab}
-    parts = shards(postings(ix.impacts), title_postings(ix.docs), question_postings(ix), extra_df)
+    posting_lists = postings(ix.impacts())
+    extra_df = {t: ix.df(t) for t in posting_lists if t not in ix.vocab}
+    parts = shards(posting_lists, title_postings(ix.docs), question_postings(ix), extra_df)
     vocab = sorted(ix.vocab.items())
     digest = hashlib.sha256()
     files: list[tuple[str, bytes]] = [("vocab.json", _dump({"terms": front_coded([t for t, _ in vocab]), "df": [df for _, df in vocab]}))]
