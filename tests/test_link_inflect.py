@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from ordbog.danish import hunspell
 from ordbog.danish.hunspell import ADJ, NOUN, VERB, find_dictionary, load_lexicon
 from ordbog.danish.inflect import hunspell_forms, make_inflector
 from tests.link_support import needs_dictionary
@@ -63,12 +62,28 @@ def test_irregular_forms_inflect_words_inside_a_phrase_only() -> None:
     assert not make_inflector("hunspell", lambda prefixes: [], MINI).comparative("hofte")
 
 
-def test_the_parsed_dictionary_is_cached_and_a_broken_cache_is_rebuilt(tmp_path: Path) -> None:
-    first = hunspell.cached_dic(MINI.with_suffix(".dic"))
-    (cached,) = (tmp_path / "cache").glob("hunspell-*.marshal")
-    assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first
-    cached.write_bytes(b"not marshal")
-    assert hunspell.cached_dic(MINI.with_suffix(".dic")) == first
+def test_the_dictionary_is_read_in_any_line_order_and_with_crlf(tmp_path: Path) -> None:
+    lines = MINI.with_suffix(".dic").read_text(encoding="utf-8").splitlines()
+    shuffled = tmp_path / "blandet.aff"
+    shuffled.write_bytes(MINI.read_bytes())
+    shuffled.with_suffix(".dic").write_bytes("\r\n".join([lines[0], *reversed(lines[1:])]).encode() + b"\r\n")
+    original, reordered = load_lexicon(MINI), load_lexicon(shuffled)
+    for word in ("hofte", "ryg", "ryge", "nakke", "nakker", "ældre", "gammel", "smerter", "xyzqw"):
+        assert hunspell_forms(reordered, word, head=True) == hunspell_forms(original, word, head=True)
+        assert hunspell_forms(reordered, word, head=False) == hunspell_forms(original, word, head=False)
+        assert reordered.classes(word) == original.classes(word)
+
+
+def test_a_headword_is_not_confused_with_longer_words_that_start_like_it(tmp_path: Path) -> None:
+    aff = tmp_path / "ord.aff"
+    aff.write_bytes(MINI.read_bytes())
+    aff.with_suffix(".dic").write_text("5\nben-\nbenet/10\nben/10,11\nben st:bene\nben/2\n", encoding="utf-8")
+    lexicon = load_lexicon(aff)
+    assert lexicon.entries.get("ben") == (frozenset({"10", "11"}), frozenset({"2"}))
+    assert lexicon.irregular.get("ben") == ("bene",)
+    assert lexicon.entries.get("ben-") == (frozenset(),)
+    assert "be" not in lexicon.entries and lexicon.entries.get("be") == ()
+    assert lexicon.headwords.headwords() == ["ben", "ben-", "benet"]
 
 
 def test_find_dictionary_takes_a_path_with_or_without_extension() -> None:

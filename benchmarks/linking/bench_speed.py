@@ -35,7 +35,7 @@ ADJECTIVES = ["kronisk", "akut", "stiv", "øm", "svag", "stærk", "lang", "kort"
 
 def danish_nouns(n: int) -> list[str]:
     lexicon = load_lexicon(find_dictionary())
-    words = sorted(w for w in lexicon.entries._raw if w.isalpha() and w.islower() and 5 <= len(w) <= 14)
+    words = sorted(w for w in lexicon.headwords.headwords() if w.isalpha() and w.islower() and 5 <= len(w) <= 14)
     nouns = [w for w in words[:: max(1, len(words) // (n * 4))]
              if any(lexicon.entry_class(f) == NOUN for f in lexicon.entries.get(w))]
     return nouns[:n]

@@ -9,17 +9,17 @@ Only inline tokens' children change, so `Section.token_range` and `FaqItem.token
 from __future__ import annotations
 
 import dataclasses
+import functools
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 
-import ahocorasick
 
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
-from ordbog.linkinline import LinkContext, link_tokens
+from ordbog.linkinline import LinkContext, Segments, link_tokens, segments_of
 from ordbog.linkterms import (
     DEFAULT_STOP_PHRASES,
     FUNCTION_WORDS,
@@ -28,7 +28,6 @@ from ordbog.linkterms import (
     Term,
     TermIndex,
     patterns_for,
-    separate_words,
     title_terms,
 )
 from ordbog.model import Article, Site
@@ -40,14 +39,17 @@ def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
     """Every article with automatic links inserted (or the site unchanged when linking is off)."""
     if not config.file.links.enabled or not site.articles:
         return site, []
-    index, diags = site_index(config, site)
+    texts = [segments_of(article.tokens) for article in site.articles]
+    index, diags = site_index(config, site, texts)
     slugs = frozenset(a.slug for a in site.articles)
-    linked = tuple(link_article(config, article, index, slugs) for article in site.articles)
+    linked = tuple(link_article(config, article, index, slugs, text) for article, text in zip(site.articles, texts))
     index.inflector.save_memo()
     return dataclasses.replace(site, articles=linked), diags
 
 
-def link_article(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str]) -> Article:
+def link_article(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str],
+                 text: Segments | None = None) -> Article:
+    """The article with its automatic links; `text` is `segments_of(article.tokens)` if known."""
     ctx = LinkContext(
         self_slug=article.slug,
         slugs=slugs,
@@ -57,7 +59,7 @@ def link_article(config: Config, article: Article, index: LinkIndex, slugs: froz
         terms=index.terms,
         inflector=index.inflector,
     )
-    tokens, links = link_tokens(article.tokens, ctx)
+    tokens, links = link_tokens(article.tokens, ctx, text)
     return dataclasses.replace(article, tokens=tokens, links=links)
 
 
@@ -71,10 +73,15 @@ def page_cap(config: Config, word_count: int) -> int:
 
 def dest_of_href(config: Config, href: str, slugs: frozenset[str]) -> str | None:
     """The article an existing link points to (relative, root-relative or absolute URL)."""
-    m = re.search(rf"(?:^|/){re.escape(config.site.url_prefix)}/([a-z0-9-]+)/?(?:[#?].*)?$", href)
+    m = _article_href(config.site.url_prefix).search(href)
     if m and m.group(1) in slugs:
         return m.group(1)
     return href if href.startswith(("/", "http")) else None
+
+
+@functools.cache
+def _article_href(url_prefix: str) -> re.Pattern[str]:
+    return re.compile(rf"(?:^|/){re.escape(url_prefix)}/([a-z0-9-]+)/?(?:[#?].*)?$")
 
 
 @dataclasses.dataclass(frozen=True)
@@ -104,33 +111,24 @@ def site_terms(config: Config, site: Site) -> tuple[list[Term], list[Diagnostic]
     return [t for t in terms if t.dest not in excluded], diags
 
 
-def site_vocabulary(site: Site) -> set[str]:
-    """Every word of the site's text, lowercase, as the matcher separates words."""
-    return set(_site_text(site).split())
+def site_vocabulary(site: Site, texts: Sequence[Segments] | None = None) -> set[str]:
+    """Every word of the site's linkable text, lowercase, as the matcher separates words."""
+    vocabulary: set[str] = set()
+    for text in texts if texts is not None else [segments_of(a.tokens) for a in site.articles]:
+        if text.words:
+            vocabulary.update(text.words.split())
+    return vocabulary
 
 
-def site_words_starting_with(site: Site, prefixes: Iterable[str]) -> set[str]:
-    """The site's words that start with one of `prefixes` (one automaton pass over the text)."""
-    automaton = ahocorasick.Automaton()
-    for prefix in prefixes:
-        automaton.add_word(prefix, prefix)
-    if not len(automaton):
+def site_words_starting_with(site: Site, prefixes: Iterable[str], texts: Sequence[Segments] | None = None) -> set[str]:
+    """The words of the site's linkable text that start with one of `prefixes`.
+
+    Only words a mention can consist of matter (the matcher sees nothing else), so they are
+    taken from the same text the matcher reads."""
+    starts = tuple(prefixes)
+    if not starts:
         return set()
-    automaton.make_automaton()
-    text = "\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline").lower()
-    found = set()
-    for end, prefix in automaton.iter(text):
-        start = end - len(prefix) + 1
-        if start == 0 or not (text[start - 1].isalnum() or text[start - 1] in "-_"):
-            found.add(_WORD_AT.match(text, start).group())  # type: ignore[union-attr]
-    return found
-
-
-_WORD_AT = re.compile(r"[\w\u00ad\u200b-\u200d\u2060-]+")
-
-
-def _site_text(site: Site) -> str:
-    return separate_words("\n".join(t.content for a in site.articles for t in a.tokens if t.type == "inline").lower())
+    return {w for w in site_vocabulary(site, texts) if w.startswith(starts)}
 
 
 def proper_noun_titles(site: Site) -> set[str]:
@@ -158,7 +156,9 @@ def _mostly_capitalised(word: str, text: str) -> bool:
     return upper > lower
 
 
-def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]:
+def site_index(config: Config, site: Site, texts: Sequence[Segments] | None = None,
+               ) -> tuple[LinkIndex, list[Diagnostic]]:
+    """The automaton of every term's forms; `texts` are the articles' `segments_of` if known."""
     cfg = config.file.links
     diags: list[Diagnostic] = []
     dictionary = find_dictionary(cfg.dictionary) if cfg.inflection == "hunspell" else None
@@ -167,7 +167,7 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
                              "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
                              "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
     inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
-                               lambda prefixes: site_words_starting_with(site, prefixes), dictionary, memo=True)
+                               lambda prefixes: site_words_starting_with(site, prefixes, texts), dictionary, memo=True)
     terms, found = site_terms(config, site)
     diags += found
     proper = proper_noun_titles(site)
@@ -177,7 +177,7 @@ def site_index(config: Config, site: Site) -> tuple[LinkIndex, list[Diagnostic]]
     for term in terms:
         if term.dest in proper and term.source == "title":
             term = dataclasses.replace(term, text=term.text[:1].upper() + term.text[1:])
-            patterns += [dataclasses.replace(p, cased=(term.text,)) for p in patterns_for(term, inflector)]
+            patterns += [p._replace(cased=(term.text,)) for p in patterns_for(term, inflector)]
         else:
             patterns += patterns_for(term, inflector)
     for stop in stops:

@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from markdown_it.token import Token
 
 from ordbog.danish.inflect import Inflector
-from ordbog.linkterms import FUNCTION_WORDS, WORD, Mention, TermIndex
+from ordbog.linkterms import FUNCTION_WORDS, WORD, Pattern, TermIndex, normalise
 
 LINKABLE_PARENTS = ("paragraph_open", "td_open")
 AUTOLINK_CLASS = "autolink"
@@ -56,31 +56,42 @@ class LinkContext:
         return len(self.links) >= self.cap
 
 
-def link_tokens(tokens: Sequence[Token], ctx: LinkContext) -> tuple[tuple[Token, ...], tuple[tuple[str, str], ...]]:
-    """New block tokens (changed inline tokens copied) and the page's automatic links in order."""
-    _existing_links(tokens, ctx)
-    if ctx.full:
+def link_tokens(tokens: Sequence[Token], ctx: LinkContext, segments: Segments | None = None,
+                ) -> tuple[tuple[Token, ...], tuple[tuple[str, str], ...]]:
+    """New block tokens (changed inline tokens copied) and the page's automatic links in order.
+
+    `segments` is `segments_of(tokens)` when the caller has it already."""
+    if segments is None:
+        segments = segments_of(tokens)
+    _existing_links(segments.existing, ctx)
+    if ctx.full or not segments.starts:
         return tuple(tokens), tuple(ctx.links)
-    segments, joined, visible = _segments(tokens)
-    starts = [seg.start for seg in segments]
     chosen: dict[int, dict[int, list[tuple[int, int, str]]]] = {}  # token → child → (start, end, dest)
+    visible: dict[int, str] = {}
+    starts = segments.starts
     # one automaton pass over the whole article; segments are joined by two spaces, which no
     # key can cross, so every mention lies inside one child
-    for m in ctx.terms.find(joined):
-        seg = segments[bisect.bisect_right(starts, m.start) - 1]
-        if not seg.linkable:
+    for m_start, m_end, pattern in ctx.terms.find_in(segments.joined, segments.words):
+        dest = pattern.term.dest
+        if not dest or dest == ctx.self_slug or dest in ctx.linked or (dest not in ctx.slugs and not pattern.term.is_url):
             continue
-        child = tokens[seg.token].children[seg.child]  # type: ignore[index]
-        offset = m.start - seg.start
-        mention = Mention(offset, offset + m.end - m.start, m.pattern)
-        shown = visible[seg.token]
-        before, after = shown[: seg.visible], shown[seg.visible + len(child.content) :]
-        if not _wanted(mention, child.content, before, after, ctx):
+        k = bisect.bisect_right(starts, m_start) - 1
+        if not segments.linkable[k]:
             continue
-        dest = m.pattern.term.dest
-        chosen.setdefault(seg.token, {}).setdefault(seg.child, []).append((mention.start, mention.end, dest))
+        token, child_index = segments.token[k], segments.child[k]
+        child = tokens[token].children[child_index]  # type: ignore[index]
+        text = child.content
+        start, end = m_start - starts[k], m_end - starts[k]
+        if token not in visible:
+            visible[token] = "".join(_visible(c) for c in tokens[token].children or ())
+        shown, at = visible[token], segments.visible[k]
+        prefix = (shown[max(0, at - 40) : at] + text[max(0, start - 40) : start])[-40:]
+        following = (text[end : end + 40] + shown[at + len(text) : at + len(text) + 40])[:40]
+        if not _wanted(pattern, text[start:end], prefix, following, ctx):
+            continue
+        chosen.setdefault(token, {}).setdefault(child_index, []).append((start, end, dest))
         ctx.linked.add(dest)
-        ctx.links.append((dest, child.content[mention.start : mention.end]))
+        ctx.links.append((dest, text[start:end]))
         if ctx.full:
             break
     out = list(tokens)
@@ -93,68 +104,91 @@ def link_tokens(tokens: Sequence[Token], ctx: LinkContext) -> tuple[tuple[Token,
     return tuple(out), tuple(ctx.links)
 
 
-@dataclass(frozen=True, slots=True)
-class _Segment:
-    """The visible text of one child of a linkable inline token, placed in the article's joined text."""
+@dataclass(slots=True)
+class Segments:
+    """What linking reads of an article's tokens, in one pass over them.
 
-    token: int  # index of the inline token
-    child: int  # index of the child
-    start: int  # offset in the joined text
-    visible: int  # offset in the inline token's visible text
-    linkable: bool  # a text child outside any link
+    The visible text of the children of the linkable inline tokens as one joined text: per child
+    its token and child index, its offset in the joined text and in its token's visible text, and
+    whether it may be linked (a text child outside any link); and every existing link."""
 
-
-def _segments(tokens: Sequence[Token], careful: bool = False) -> tuple[list[_Segment], str, dict[int, str]]:
-    """The linkable children of an article as segments of one joined text (see link_tokens)."""
-    segments, joined, visible = _collect(tokens, careful)
-    if not careful and len(joined.lower()) != len(joined):
-        # a character whose lowercase is longer ("İ") would shift every offset: its text is not matched
-        return _collect(tokens, True)
-    return segments, joined, visible
+    token: list[int] = field(default_factory=list)
+    child: list[int] = field(default_factory=list)
+    starts: list[int] = field(default_factory=list)
+    visible: list[int] = field(default_factory=list)
+    linkable: list[bool] = field(default_factory=list)
+    joined: str = ""
+    words: str | None = None  # `joined` lowercase with separators as spaces (linkterms.normalise)
+    existing: list[tuple[str, bool, str]] = field(default_factory=list)  # (href, is an autolink, its text)
 
 
-def _collect(tokens: Sequence[Token], careful: bool) -> tuple[list[_Segment], str, dict[int, str]]:
-    segments: list[_Segment] = []
+def segments_of(tokens: Sequence[Token]) -> Segments:
+    segments = _collect(tokens, careful=False)
+    if segments.starts:
+        segments.words = normalise(segments.joined)
+        if segments.words is None:
+            # a character whose lowercase is longer ("İ") would shift every offset: its text is not matched
+            segments = _collect(tokens, careful=True)
+            segments.words = normalise(segments.joined)
+    return segments
+
+
+def _collect(tokens: Sequence[Token], careful: bool) -> Segments:
+    seg = Segments()
     parts: list[str] = []
-    visible: dict[int, str] = {}
     offset = 0
+    previous = ""
     for i, tok in enumerate(tokens):
-        if tok.type != "inline" or not i or tokens[i - 1].type not in LINKABLE_PARENTS or not tok.children:
+        children = tok.children
+        kind, parent, previous = tok.type, previous, tok.type
+        if not children:
             continue
-        depth, shown = 0, []
-        at = 0
-        for k, child in enumerate(tok.children):
-            if child.type == "link_open" or (child.type == "html_inline" and _HTML_A_OPEN.match(child.content)):
-                depth += 1
-            elif child.type == "link_close" or (child.type == "html_inline" and _HTML_A_CLOSE.match(child.content)):
-                depth = max(0, depth - 1)
-            text = _visible(child)
-            if text:
-                linkable = child.type == "text" and depth == 0 and (not careful or len(text.lower()) == len(text))
-                segments.append(_Segment(i, k, offset, at, linkable))
-                parts.append(text if linkable else " " * len(text))
-                offset += len(text) + len(_SEPARATOR)
-                shown.append(text)
-                at += len(text)
-        visible[i] = "".join(shown)
-    return segments, _SEPARATOR.join(parts), visible
+        linkable_token = kind == "inline" and i and parent in LINKABLE_PARENTS
+        depth, at = 0, 0
+        for k, child in enumerate(children):
+            ctype = child.type
+            if ctype == "text" or ctype == "code_inline":
+                text = child.content
+            elif ctype == "softbreak" or ctype == "hardbreak":
+                text = " "
+            else:
+                if ctype == "link_open":
+                    depth += 1
+                    nxt = children[k + 1].content if k + 1 < len(children) else ""
+                    seg.existing.append((str(child.attrGet("href") or ""), child.attrGet("class") == AUTOLINK_CLASS, nxt))
+                elif ctype == "link_close":
+                    depth = max(0, depth - 1)
+                elif ctype == "html_inline":
+                    if _HTML_A_OPEN.match(child.content):
+                        depth += 1
+                    elif _HTML_A_CLOSE.match(child.content):
+                        depth = max(0, depth - 1)
+                continue
+            if not text or not linkable_token:
+                continue
+            linkable = ctype == "text" and depth == 0 and (not careful or len(text.lower()) == len(text))
+            seg.token.append(i)
+            seg.child.append(k)
+            seg.starts.append(offset)
+            seg.visible.append(at)
+            seg.linkable.append(linkable)
+            parts.append(text if linkable else " " * len(text))
+            offset += len(text) + len(_SEPARATOR)
+            at += len(text)
+    seg.joined = _SEPARATOR.join(parts)
+    return seg
 
 
 _SEPARATOR = "  "
 
 
-def _existing_links(tokens: Sequence[Token], ctx: LinkContext) -> None:
+def _existing_links(existing: list[tuple[str, bool, str]], ctx: LinkContext) -> None:
     """Destinations already linked by hand or by an earlier run count as linked (idempotence)."""
-    for tok in tokens:
-        children = tok.children or []
-        for k, child in enumerate(children):
-            if child.type != "link_open":
-                continue
-            dest = ctx.dest_of(str(child.attrGet("href") or ""))
-            if dest:
-                ctx.linked.add(dest)
-            if child.attrGet("class") == AUTOLINK_CLASS and dest:
-                text = children[k + 1].content if k + 1 < len(children) else ""
+    for href, autolink, text in existing:
+        dest = ctx.dest_of(href)
+        if dest:
+            ctx.linked.add(dest)
+            if autolink:
                 ctx.links.append((dest, text))
 
 
@@ -177,29 +211,23 @@ def _split(child: Token, mentions: list[tuple[int, int, str]], ctx: LinkContext)
     return pieces
 
 
-def _wanted(m: Mention, text: str, before: str, after: str, ctx: LinkContext) -> bool:
-    term = m.pattern.term
-    if not term.dest or term.dest == ctx.self_slug or term.dest in ctx.linked:
-        return False
-    if not term.is_url and term.dest not in ctx.slugs:
-        return False
-    span = text[m.start : m.end]
-    prefix = before + text[: m.start]
-    if span[:1].isupper() and not any(m.pattern.cased) and not _SENTENCE_END.search(prefix[-4:]):
+def _wanted(pattern: Pattern, span: str, prefix: str, following: str, ctx: LinkContext) -> bool:
+    """Rules 2–6 for a mention `span` of a new destination; `prefix` and `following` are (up to)
+    the 40 characters the reader sees before and after it in the same paragraph or cell."""
+    if span[:1].isupper() and not any(pattern.cased) and not _SENTENCE_END.search(prefix[-4:]):
         return False  # rule 2
-    following = (text[m.end :] + after)[:40]
     nxt = _NEXT_WORD.match(following)
     if " " in span:
-        return not m.pattern.genitive or nxt is not None
-    prev = _PREV_WORD.search(prefix[-40:])
+        return not pattern.genitive or nxt is not None
+    prev = _PREV_WORD.search(prefix)
     next_word = nxt.group(1).lower() if nxt else ""
     if prev and prev.group(1).lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
         return False  # rule 3
-    if m.pattern.comparative and next_word not in FUNCTION_WORDS and ctx.inflector.is_noun(next_word):
+    if pattern.comparative and next_word not in FUNCTION_WORDS and ctx.inflector.is_noun(next_word):
         return False  # rule 4
-    if m.pattern.genitive and (not next_word or next_word in FUNCTION_WORDS):
+    if pattern.genitive and (not next_word or next_word in FUNCTION_WORDS):
         return False  # rule 5
-    short_as_written = not m.pattern.inflected and not any(m.pattern.cased) and len(span) <= 4
+    short_as_written = not pattern.inflected and not any(pattern.cased) and len(span) <= 4
     return not (short_as_written and next_word and _starts_compound(following, next_word, ctx))  # rule 6
 
 
@@ -239,4 +267,4 @@ def _link(like: Token, content: str, href: str) -> list[Token]:
     ]
 
 
-__all__ = ["WORD", "LinkContext", "link_tokens"]
+__all__ = ["WORD", "LinkContext", "Segments", "link_tokens", "segments_of"]

@@ -14,21 +14,16 @@ Only suffix rules matter for inflection; prefixes and compounding are ignored.
 
 from __future__ import annotations
 
-import hashlib
-import marshal
-import os
+import bisect
 import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from ordbog.cache import cache_root
-
 SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts", "/usr/local/share/hunspell")
 NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
 VERB_TAGS = frozenset({"+DATID", "+PERF_PART", "+IMPERATIV", "+NUTID", "+PASSIV", "+PRÆSENS_PART"})
 ADJ_TAGS = frozenset({"+KOMPARATIV", "+SUPERLATIV", "+SUPERLATIV_PLURALIS"})
-CACHE_VERSION = "2"
 NOUN, VERB, ADJ, OTHER = "noun", "verb", "adj", "other"
 
 
@@ -38,11 +33,11 @@ class Rule:
     strip: str
     add: str
     cont: frozenset[str]  # continuation flags of the generated form
-    cond: re.Pattern[str]
+    cond: _Condition
     tag: str
 
     def applies(self, word: str) -> bool:
-        return word.endswith(self.strip) and self.cond.search(word) is not None
+        return word.endswith(self.strip) and self.cond.search(word)
 
     def apply(self, word: str) -> str:
         return word[: len(word) - len(self.strip)] + self.add
@@ -51,12 +46,15 @@ class Rule:
 @dataclass(frozen=True)
 class Lexicon:
     rules: dict[str, tuple[Rule, ...]]
-    entries: dict[str, tuple[frozenset[str], ...]]  # word → flag sets of its entries
-    irregular: dict[str, tuple[str, ...]]  # form → lemmas ("ryg st:ryge")
-    alternates: dict[str, tuple[str, ...]]  # lemma → its irregular forms ("komme al:kom al:kommet")
+    entries: _View  # word → flag sets of its entries
+    irregular: _View  # form → lemmas ("ryg st:ryge")
+    alternates: _View  # lemma → its irregular forms ("komme al:kom al:kommet")
+    headwords: Headwords
     need_affix: str = ""
     only_in_compound: str = ""
-    _by_add: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)
+    _by_add: dict[str, tuple[Rule, ...]] = field(default_factory=dict, repr=False)  # suffix → rules adding it
+    _longest_add: int = 0
+    _by_cont: dict[str, dict[str, tuple[Rule, ...]]] = field(default_factory=dict, repr=False)  # the same, per continuation flag
     _flag_class: dict[str, str] = field(default_factory=dict, repr=False)
     _classes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
 
@@ -116,13 +114,11 @@ class Lexicon:
             # an irregular form of another word whose entry has no tagged rules ("ryg st:ryge",
             # "gik st:gå"): Danish infinitives end in a vowel, other such lemmas are adjectives
             found |= classes or {VERB if lemma[-1:] in "eåø" else ADJ}
-        for k in range(1, len(form)):
-            for rule in self._by_add.get(form[len(form) - k :], ()):
-                base = form[: len(form) - k] + rule.strip
-                if rule.cond.search(base) and any(rule.flag in flags for flags in self.entries.get(base, ())):
-                    cls = self.flag_class(rule.flag)
-                    if cls:
-                        found.add(cls)
+        for rule, base in self._strip(form):
+            if any(rule.flag in flags for flags in self.entries.get(base, ())):
+                cls = self.flag_class(rule.flag)
+                if cls:
+                    found.add(cls)
         return found
 
     def lemmas(self, form: str) -> list[tuple[str, frozenset[str]]]:
@@ -137,23 +133,46 @@ class Lexicon:
         if out:
             return out
         for outer, middle in self._strip(form):
-            for inner, base in self._strip(middle):
-                if outer.flag in inner.cont:
-                    out += [(base, flags) for flags in self.entries.get(base, ()) if inner.flag in flags]
+            for inner, base in self._strip(middle, before=outer.flag):
+                out += [(base, flags) for flags in self.entries.get(base, ()) if inner.flag in flags]
         return out
 
-    def _strip(self, form: str) -> list[tuple[Rule, str]]:
-        """(rule, base) for every suffix rule that could have produced `form` from `base`."""
+    def _strip(self, form: str, before: str = "") -> list[tuple[Rule, str]]:
+        """(rule, base) for every suffix rule that could have produced `form` from `base`; with
+        `before`, only rules whose forms take the suffix flag `before` next."""
+        by_add = self._by_add if not before else self._continued_by(before)
         found = []
-        for k in range(1, len(form)):
-            for rule in self._by_add.get(form[len(form) - k :], ()):
-                base = form[: len(form) - k] + rule.strip
-                if rule.cond.search(base):
-                    found.append((rule, base))
+        for k in range(1, min(len(form), self._longest_add + 1)):
+            group = by_add.get(form[-k:])
+            if group:
+                stem = form[:-k]
+                for rule in group:
+                    base = stem + rule.strip
+                    if rule.cond.search(base):
+                        found.append((rule, base))
         return found
 
+    def _continued_by(self, flag: str) -> dict[str, tuple[Rule, ...]]:
+        return self._by_cont.get(flag, {})
 
-def _condition(text: str) -> re.Pattern[str]:
+
+class _Condition:
+    """A rule's condition on the end of the word, compiled on first use (most rules never are)."""
+
+    __slots__ = ("text", "_pattern")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self._pattern: re.Pattern[str] | None = None
+
+    def search(self, word: str) -> bool:
+        if self._pattern is None:
+            self._pattern = _compiled_condition(self.text)
+        return self._pattern.search(word) is not None
+
+
+@cache
+def _compiled_condition(text: str) -> re.Pattern[str]:
     return re.compile("(?:" + ("" if text == "." else text) + ")$")
 
 
@@ -171,79 +190,101 @@ def parse_aff(text: str) -> tuple[dict[str, tuple[Rule, ...]], dict[str, str]]:
         add, _, cont = add.partition("/")
         tag = parts[5] if len(parts) > 5 and parts[5].startswith("+") else ""
         rule = Rule(flag, "" if strip == "0" else strip, "" if add == "0" else add,
-                    frozenset(cont.split(",")) if cont else frozenset(), _condition(cond), tag)
+                    frozenset(cont.split(",")) if cont else frozenset(), _Condition(cond), tag)
         rules.setdefault(flag, []).append(rule)
     return {k: tuple(v) for k, v in rules.items()}, special
 
 
-def parse_dic(text: str) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
-    """Headwords with their flags ("10,46,4;…" for several entries), irregular forms with lemmas
-    (`ryg st:ryge`) and lemmas with their irregular forms (`komme al:kom al:kommet`)."""
-    raw: dict[str, str] = {}
-    irregular: dict[str, list[str]] = {}
-    alternates: dict[str, list[str]] = {}
-    for word, rest in _ALTERNATES.findall(text):
-        alternates.setdefault(word, []).extend(re.findall(r"al:(\S+)", rest))
-    # one C-level scan: a Python loop over 150,000 lines would dominate a small site's build
-    for word, flags, lemma in _DIC_LINE.findall(text):
-        if lemma:
-            irregular.setdefault(word, []).append(lemma)
-        elif word in raw:
-            raw[word] += ";" + flags
+class Headwords:
+    """The .dic file's entries, looked up by headword without parsing the whole file.
+
+    The lines stay bytes and are sorted (one C-level sort, a few milliseconds; a Python pass over
+    the 150,000 lines, or even unmarshalling them as a dict, costs more than linking a few hundred
+    articles); a headword's lines are found by binary search and parsed on first use. The file's
+    own order is not relied upon (Stavekontrolden's is Danish collation with irregular forms next
+    to their lemma).
+    """
+
+    def __init__(self, data: bytes) -> None:
+        lines = data.split(b"\n")[1:]  # the first line is the entry count
+        lines.sort()
+        self._lines = lines
+        self._parsed: dict[str, Entry] = {}
+
+    def lookup(self, word: str) -> Entry:
+        found = self._parsed.get(word)
+        if found is None:
+            found = self._parsed[word] = _parse_lines(word, self._lines_of(word))
+        return found
+
+    def _lines_of(self, word: str) -> list[str]:
+        key = word.encode("utf-8")
+        n, lines = len(key), self._lines
+        out = []
+        # lines that start with the word and go on with a byte ≤ "/" are contiguous in byte order
+        for i in range(bisect.bisect_left(lines, key), len(lines)):
+            line = lines[i]
+            if not line.startswith(key) or (len(line) > n and line[n] > 0x2F):
+                break
+            if len(line) == n or line[n] in _ENDS_HEADWORD:
+                out.append(line.decode("utf-8"))
+        return out
+
+    def headwords(self) -> list[str]:
+        """Every word with an entry of its own (not only `st:`), sorted; this reads every line."""
+        lines = (_DIC_LINE.match(line.decode("utf-8")) for line in self._lines)
+        return sorted({m.group(1) for m in lines if m is not None and not m.group(3)})
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """What the dictionary says about one headword."""
+
+    flags: tuple[frozenset[str], ...]  # the flag set of each of its entries
+    lemmas: tuple[str, ...]  # `ryg st:ryge`: the words it is an irregular form of
+    alternates: tuple[str, ...]  # `komme al:kom al:kommet`: its irregular forms
+
+
+_ENDS_HEADWORD = frozenset(b"/ \t\r\x0b\x0c\x1c\x1d\x1e\x1f")  # "/" and what Python's \s matches below "/"
+_DIC_LINE = re.compile(r"([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?")
+_ALTERNATES = re.compile(r"[^/\s]+\S*([ \t].*al:.*)$")
+_ALTERNATE = re.compile(r"al:(\S+)")
+
+
+def _parse_lines(word: str, lines: list[str]) -> Entry:
+    flags: list[frozenset[str]] = []
+    lemmas: list[str] = []
+    alternates: list[str] = []
+    for line in lines:
+        m = _DIC_LINE.match(line)
+        if m is None or m.group(1) != word:
+            continue
+        if m.group(3):
+            lemmas.append(m.group(3))
         else:
-            raw[word] = flags
-    return raw, irregular, alternates
+            flags.append(frozenset(m.group(2).split(",")) if m.group(2) else frozenset())
+        if (alt := _ALTERNATES.match(line)) is not None:
+            alternates += _ALTERNATE.findall(alt.group(1))
+    return Entry(tuple(flags), tuple(lemmas), tuple(alternates))
 
 
-def cached_dic(dic: Path) -> tuple[dict[str, str], dict[str, list[str]], dict[str, list[str]]]:
-    """`parse_dic` of the file, kept in the user's cache folder (parsing 150,000 lines costs more
-    than linking a few hundred articles); a stale or unreadable cache is rebuilt."""
-    root = cache_root()
-    if root is None:
-        return parse_dic(dic.read_text(encoding="utf-8"))
-    stat = dic.stat()
-    key = hashlib.sha256(f"{CACHE_VERSION}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}".encode()).hexdigest()
-    path = root / f"hunspell-{key[:16]}.marshal"
-    try:
-        raw, irregular, alternates = marshal.loads(path.read_bytes())
-        return raw, irregular, alternates
-    except (OSError, ValueError, EOFError, TypeError):
-        pass
-    raw, irregular, alternates = parse_dic(dic.read_text(encoding="utf-8"))
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps((raw, irregular, alternates)))
-        os.replace(tmp, path)
-        for old in path.parent.glob("hunspell-*.marshal"):
-            if old != path and not old.name.startswith("hunspell-memo-"):
-                old.unlink(missing_ok=True)  # an earlier format or dictionary version
-    except OSError:
-        pass  # a read-only home only makes the next build slower
-    return raw, irregular, alternates
+class _View:
+    """One field of the entries as a read-only mapping: word → non-empty tuple."""
 
+    def __init__(self, headwords: Headwords, field: str) -> None:
+        self._headwords, self._field = headwords, field
 
-_ALTERNATES = re.compile(r"^([^/\s]+)\S*([ \t][^\n]*al:[^\n]*)$", re.MULTILINE)
-_DIC_LINE = re.compile(r"^([^/\s]+)(?:/(\S*))?(?:[ \t]+st:(\S+))?", re.MULTILINE)
-
-
-class _LazyEntries(dict):  # type: ignore[type-arg]
-    """word → flag sets, split on first use (most of the 150,000 headwords are never looked at)."""
-
-    def __init__(self, raw: dict[str, str]) -> None:
-        super().__init__()
-        self._raw = raw
-
-    def get(self, word, default=()):  # type: ignore[override]
-        if word not in self._raw:
-            return default
-        if not super().__contains__(word):
-            super().__setitem__(word, tuple(frozenset(f.split(",")) if f else frozenset()
-                                            for f in self._raw[word].split(";")))
-        return super().__getitem__(word)
+    def get(self, word: str, default: tuple = ()) -> tuple:
+        return getattr(self._headwords.lookup(word), self._field) or default
 
     def __contains__(self, word: object) -> bool:
-        return word in self._raw
+        return isinstance(word, str) and bool(getattr(self._headwords.lookup(word), self._field))
+
+    def __getitem__(self, word: str) -> tuple:
+        found = self.get(word)
+        if not found:
+            raise KeyError(word)
+        return found
 
 
 def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
@@ -259,12 +300,16 @@ def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
 @cache
 def load_lexicon(aff_path: Path) -> Lexicon:
     rules, special = parse_aff(aff_path.read_text(encoding="utf-8"))
-    raw, irregular, alternates = cached_dic(aff_path.with_suffix(".dic"))
+    headwords = Headwords(aff_path.with_suffix(".dic").read_bytes())
     by_add: dict[str, list[Rule]] = {}
+    by_cont: dict[str, dict[str, list[Rule]]] = {}
     for group in rules.values():
         for rule in group:
             if rule.add:
                 by_add.setdefault(rule.add, []).append(rule)
-    return Lexicon(rules, _LazyEntries(raw), {k: tuple(v) for k, v in irregular.items()},
-                   {k: tuple(v) for k, v in alternates.items()}, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
-                   {k: tuple(v) for k, v in by_add.items()})
+                for flag in rule.cont:
+                    by_cont.setdefault(flag, {}).setdefault(rule.add, []).append(rule)
+    return Lexicon(rules, _View(headwords, "flags"), _View(headwords, "lemmas"), _View(headwords, "alternates"),
+                   headwords, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
+                   {k: tuple(v) for k, v in by_add.items()}, max(map(len, by_add), default=0),
+                   {flag: {k: tuple(v) for k, v in adds.items()} for flag, adds in by_cont.items()})
