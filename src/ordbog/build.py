@@ -88,7 +88,7 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
             progress("render", done, total)
 
     # the extras (search index) need the whole site, not the pages: they run alongside rendering
-    extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.PARALLEL_MIN)
+    extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.BACKGROUND_MIN)
     files = render.render_site(config, site, progress=tick)
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))

@@ -21,6 +21,7 @@ import enum
 import hashlib
 import marshal
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -36,6 +37,7 @@ from ordbog.model import Article, Source
 
 PACKAGE_DIR = Path(__file__).parent
 UNUSED_DAYS = 30  # records no build has read for this long are deleted
+_GENERATION_NAME = re.compile(r".+-[0-9a-f]{16}")  # generation()'s folder names
 _TOKEN_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
 _CLASSES: dict[str, type] = {
     cls.__name__: cls
@@ -117,6 +119,18 @@ def encode_result(article: Article | None, diags: list[Diagnostic]) -> bytes:
     try:
         return marshal.dumps((_encode(article), tuple(_encode(d) for d in diags)))
     except ValueError as exc:  # marshal refuses an unexpected type inside a token's meta
+        raise Uncacheable(str(exc)) from None
+
+
+def canonical_bytes(value: Any) -> bytes:
+    """`value` (model objects, tokens, plain data) as bytes that are equal exactly when the values are.
+
+    marshal format 2 writes no object references and no interning flags, so the bytes depend on the
+    values only (dicts in insertion order); raises Uncacheable for values it cannot hold.
+    """
+    try:
+        return marshal.dumps(_encode(value), 2)
+    except ValueError as exc:
         raise Uncacheable(str(exc)) from None
 
 
@@ -202,10 +216,11 @@ class ArticleCache:
             return
 
     def prune_other_generations(self) -> None:
+        """Delete the records of other generations (not the other caches beside them: pages/, spare/ …)."""
         if not self.folder.parent.is_dir():
             return
         for other in self.folder.parent.iterdir():
-            if other.is_dir() and other.name != self.folder.name:
+            if other.is_dir() and other.name != self.folder.name and _GENERATION_NAME.fullmatch(other.name):
                 shutil.rmtree(other, ignore_errors=True)
 
 

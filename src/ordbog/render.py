@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
-from ordbog import sanitize, structured, urls, workers
+from ordbog import pagecache, sanitize, structured, urls
 from ordbog.config import Config
 from ordbog.danish.collation import ALPHABET, danish_sort_key, index_letter
 from ordbog.danish.dates import format_danish
@@ -249,8 +249,15 @@ def render_site(
     out: dict[str, bytes] = {}
     by_slug = site.by_slug()
     backrefs = backreferences(site)
-    # articles render independently: large sites use every core (results keep the site's order)
-    for files in workers.map_ordered(lambda a: article_files(config, a, by_slug, backrefs), site.articles, progress):
+    # articles render independently: large sites use every core (results keep the site's order);
+    # unchanged articles' files come from the rendered-page cache
+    for files in pagecache.render_articles(
+        config, site.articles,
+        render=lambda a: article_files(config, a, by_slug, backrefs),
+        context=lambda a: article_context(config, a, by_slug, backrefs),
+        template_dirs=(config.templates_dir, TEMPLATES_DIR),
+        progress=progress,
+    ):
         out.update(files)
     out.update(listing_files(config, site))
     out.update(static_files(config))

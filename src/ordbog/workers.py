@@ -34,6 +34,7 @@ from ordbog.model import Article, Source
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_MIN = 400  # below this, starting processes costs more than it saves
+BACKGROUND_MIN = 50  # one forked process (~10 ms) pays off as soon as the work it overlaps takes longer
 CHUNK = 64
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers

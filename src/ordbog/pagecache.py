@@ -1,0 +1,119 @@
+"""Rendered-page cache: an article's output files (page + API file), keyed by all they are made of.
+
+An article's files are a pure function of
+- the article after linking (every field, tokens included),
+- what its page shows of other articles (`render.article_context`: the same contract the live
+  preview relies on to know when to re-render a page),
+- the build: ordbog's code (`cache.generation()`), the versions of the libraries that render
+  and sanitize (Jinja2, MarkupSafe, markdown-it-py, nh3) and of Python, every template file
+  (theme and site), the whole configuration and its paths, and `SOURCE_DATE_EPOCH`.
+
+The key is a SHA-256 over exactly that, the article and context in a canonical byte form
+(`cache.canonical_bytes`: marshal format 2, which has no object references, so equal values give
+equal bytes). Values that form cannot hold are simply not cached. Tests check that builds served
+from the cache are byte-identical to builds without it, also after edits that change a page's
+context, its templates or the configuration.
+
+Entries live in a `PackStore` under `<cache>/pages/<generation>/`; `ORDBOG_CACHE_DIR=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import os
+import shutil
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from ordbog import cache, workers
+from ordbog.config import Config
+from ordbog.model import Article
+from ordbog.packstore import PackStore
+
+Files = dict[str, bytes]
+LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3")
+
+
+def build_digest(config: Config, template_dirs: Sequence[Path]) -> bytes:
+    """Everything of the build (not of one article) that rendered files depend on."""
+    h = hashlib.sha256()
+    h.update(cache.generation().encode())
+    h.update(sys.version.encode())
+    for name in LIBRARIES:
+        try:
+            version = importlib.metadata.version(name)
+        except importlib.metadata.PackageNotFoundError:
+            version = "?"
+        h.update(f"\0{name}={version}".encode())
+    for folder in template_dirs:
+        if folder.is_dir():
+            for path in sorted(folder.rglob("*")):
+                if path.is_file():
+                    h.update(f"\0{path}\0".encode())
+                    h.update(path.read_bytes())
+    paths = (config.content_dir, config.output_dir, config.site_root, config.config_path)
+    h.update(repr(tuple(str(p) for p in paths)).encode())
+    h.update(workers.config_fingerprint(config).encode())
+    h.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}".encode())
+    return h.digest()
+
+
+def article_key(build: bytes, article: Article, context: Any) -> str | None:
+    try:
+        data = cache.canonical_bytes((article, context))
+    except cache.Uncacheable:
+        return None
+    return hashlib.sha256(build + data).hexdigest()
+
+
+def open_store() -> PackStore | None:
+    root = cache.cache_root()
+    if root is None:
+        return None
+    folder = root / "pages" / cache.generation()
+    if folder.parent.is_dir():
+        for other in folder.parent.iterdir():  # pages of older code are never read again
+            if other.is_dir() and other.name != folder.name:
+                shutil.rmtree(other, ignore_errors=True)
+    return PackStore(folder)
+
+
+def render_articles(
+    config: Config,
+    articles: Sequence[Article],
+    render: Callable[[Article], Files],
+    context: Callable[[Article], Any],
+    template_dirs: Sequence[Path],
+    progress: Callable[[int], None] | None = None,
+) -> list[Files]:
+    """[render(a) for a in articles], taking unchanged articles' files from the cache.
+
+    Keys are computed and looked up in the (possibly forked) workers; a hit sends back only its key.
+    """
+    store = open_store()
+    if store is None:
+        return workers.map_ordered(render, articles, progress)
+    build = build_digest(config, template_dirs)
+    store.load_all()  # before the fork: workers see the same entries
+
+    def one(article: Article) -> tuple[str | None, Files | None]:
+        key = article_key(build, article, context(article))
+        if key is not None and key in store:
+            return key, None
+        return key, render(article)
+
+    found: list[Files] = []
+    for article, (key, files) in zip(articles, workers.map_ordered(one, articles, progress)):
+        if files is None and key is not None:  # a hit
+            files = store.get(key)
+            if not isinstance(files, dict):  # unreadable entry: render it here
+                files = render(article)
+                store.put(key, files)
+        elif files is not None and key is not None:
+            store.put(key, files)
+        found.append(files)
+    store.flush()
+    return found
