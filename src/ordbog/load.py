@@ -44,14 +44,29 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
-def discover(content_dir: Path) -> tuple[list[Path], list[Diagnostic]]:
-    """All Markdown files below content_dir, sorted; symlink loops and dangling links reported."""
+def walked_folder(name: str) -> bool:
+    """Whether `discover` looks inside a subfolder of this name."""
+    return not name.startswith((".", "_")) and name != "templates"
+
+
+def article_name(name: str) -> bool:
+    """Whether `discover` takes a file of this name for an article."""
+    return name.lower().endswith(".md") and not name.startswith(".") and name.lower() not in SKIPPED_NAMES
+
+
+def discover(content_dir: Path, folders: list[Path] | None = None) -> tuple[list[Path], list[Diagnostic]]:
+    """All Markdown files below content_dir, sorted; symlink loops and dangling links reported.
+
+    `folders`, when given, receives every folder walked (the live preview keeps the list current).
+    """
     found: list[Path] = []
     diags: list[Diagnostic] = []
     for root, dirs, files in os.walk(content_dir, followlinks=False):
-        dirs[:] = sorted(d for d in dirs if not d.startswith((".", "_")) and d != "templates")
+        dirs[:] = sorted(d for d in dirs if walked_folder(d))
+        if folders is not None:
+            folders.append(Path(root))
         for name in sorted(files):
-            if not name.lower().endswith(".md") or name.startswith(".") or name.lower() in SKIPPED_NAMES:
+            if not article_name(name):
                 continue
             path = Path(root) / name
             if path.is_symlink():
@@ -182,13 +197,16 @@ def read_source(path: Path) -> tuple[Source | None, list[Diagnostic]]:
 
 
 def load_sources(
-    content_dir: Path, read: Callable[[Path], tuple[Source | None, list[Diagnostic]]] = read_source
+    content_dir: Path, read: Callable[[Path], tuple[Source | None, list[Diagnostic]]] = read_source,
+    discovered: tuple[list[Path], list[Diagnostic]] | None = None,
 ) -> tuple[list[Source], list[Diagnostic]]:
     """Every readable article in the folder; duplicate slugs reported (first one wins).
 
-    `read` is the seam for the live preview, which passes a reader that reuses unchanged files.
+    `read` and `discovered` are seams for the live preview, which passes a reader that reuses
+    unchanged files and the `discover` result it keeps current from the watcher's changes.
     """
-    paths, diags = discover(content_dir)
+    paths, diags = discovered if discovered is not None else discover(content_dir)
+    diags = list(diags)
     sources: list[Source] = []
     seen: dict[str, str] = {}
     for path in paths:

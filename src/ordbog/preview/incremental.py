@@ -8,8 +8,10 @@ The contract, tested with random edit sequences: `snapshot.files` always equals
 `build.build(config, keep_going=True).files`, byte for byte. Reuse is therefore only ever
 decided by comparing each stage's *inputs* with the previous ones:
 
-- load: a file is re-read only when the watcher named it or its (mtime, size, inode) changed;
-  `load.load_sources` itself still discovers files and resolves duplicate slugs;
+- load: the watcher's change set is applied to the previous file list (`preview.discovery`) and
+  only the files it names are re-read; when the change set is unknown (None) or cannot be mapped
+  (a folder created or renamed, a symlink, …) the folder is walked again and a file is re-read when
+  it was named or its (mtime, size, inode) changed; `load.load_sources` resolves duplicate slugs;
 - analyse: a Source is re-analysed only when its path or bytes changed (analyse is per file);
 - link: the link index is rebuilt, and articles relinked, only where a title, alias or vocabulary
   change can alter links (`preview.relink`); back-references and the site-wide extras (search
@@ -31,8 +33,19 @@ from ordbog import build, load, render
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Site, Source
+from ordbog.preview.discovery import Discovered, apply_changes, walk
 from ordbog.preview.relink import LinkState, link_incremental
-from ordbog.preview.reuse import ReadLog, Rendered, same_article
+from ordbog.preview.rendering import (
+    Delta,
+    Refs,
+    assemble,
+    backreferences,
+    diff,
+    listing_files,
+    moved_slugs,
+    render_changed,
+)
+from ordbog.preview.reuse import Rendered
 
 Read = tuple[Source | None, list[Diagnostic]]
 Analysed = tuple[Article | None, tuple[Diagnostic, ...]]
@@ -55,23 +68,15 @@ class Snapshot:
     links: LinkState | None = None
     extras: Mapping[str, bytes] = field(default_factory=dict)  # `build.site_extras` files now in `files`…
     extras_site: Site | None = None  # …and the site they were made from (None: none yet)
+    discovered: Discovered | None = None  # the content folder's article files (`load.discover`)
+    backrefs: Refs | None = None  # `render.backreferences(site)`
+    static: Mapping[str, bytes] = field(default_factory=dict)  # `render.static_files(config)`
+    top: frozenset[str] = frozenset()  # the paths of listing, static and extras files (laid over the articles')
 
     @property
     def extras_pending(self) -> bool:
         """True while the site-wide extras (search index) lag behind the pages."""
         return not same_site(self.extras_site, self.site)
-
-
-@dataclass(frozen=True, slots=True)
-class Delta:
-    """How the output folder changes: paths to (re)write with their bytes, paths to delete."""
-
-    written: Mapping[str, bytes] = field(default_factory=dict)
-    deleted: tuple[str, ...] = ()
-    rendered_articles: int = 0  # how many articles' files were rendered (for the benchmark)
-
-    def __bool__(self) -> bool:
-        return bool(self.written or self.deleted)
 
 
 def _signature(path: Path) -> tuple[int, ...]:
@@ -106,12 +111,21 @@ def theme_signature(config: Config) -> tuple[Any, ...]:
 
 def cached_reader(
     previous: Mapping[Path, tuple[tuple[int, ...], Read]], changed: Collection[Path],
-    used: dict[Path, tuple[tuple[int, ...], Read]],
+    used: dict[Path, tuple[tuple[int, ...], Read]], exact: bool = False,
 ) -> Callable[[Path], Read]:
-    """A `load.read_source` that reuses the previous result for files that did not change."""
+    """A `load.read_source` that reuses the previous result for files that did not change.
+
+    With `exact`, `changed` is taken as the whole truth (the watcher's change set): other files
+    are reused without even a stat. Otherwise a file is also re-read when its signature moved.
+    """
     changed = {Path(p) for p in changed}
 
     def read(path: Path) -> Read:
+        if exact and path not in changed:
+            hit = previous.get(path)
+            if hit is not None:
+                used[path] = hit
+                return hit[1][0], list(hit[1][1])
         sig = _signature(path)
         hit = previous.get(path)
         if hit is not None and sig and hit[0] == sig and path not in changed:
@@ -146,24 +160,28 @@ def analyse_cached(
     return articles, diags, used
 
 
-def freeze(value: Any) -> Any:
-    """A comparable, immutable copy of template context (lists, dicts, dataclasses)."""
-    if isinstance(value, dict):
-        return tuple((k, freeze(v)) for k, v in sorted(value.items()))
-    if isinstance(value, list | tuple):
-        return tuple(freeze(v) for v in value)
-    return value
-
-
 def same_site(a: Site | None, b: Site) -> bool:
     """The same articles, object for object (what the preview's caches hand on when nothing changed)."""
     return a is b or (a is not None and len(a.articles) == len(b.articles)
                       and all(x is y for x, y in zip(a.articles, b.articles)))
 
 
-def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path] = (),
+def discover(config: Config, previous: Snapshot | None, changed: Collection[Path] | None) -> tuple[Discovered, bool]:
+    """The article files now, and whether they came from the change set (True) or a new walk."""
+    found = previous.discovered if previous is not None else None
+    if found is not None and changed is not None and found.content_dir == config.content_dir:
+        updated = apply_changes(found, changed)
+        if updated is not None:
+            return updated, True
+    return walk(config.content_dir), False
+
+
+def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path] | None = None,
             extras: bool = True) -> tuple[Snapshot, Delta]:
     """The next snapshot and the delta from the previous one (see the module docstring).
+
+    `changed` is the watcher's change set: every path created, modified or deleted since
+    `previous` (None when unknown: then every file is checked).
 
     With `extras=False` the site-wide extras (the search index: slow, whole-site) are carried
     over from `previous` unchanged, and `with_extras` brings them up to date later, so the
@@ -174,8 +192,9 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     if previous is not None and previous.theme != theme:
         render.environment.cache_clear()  # a new or removed override template must be seen
     reads: dict[Path, tuple[tuple[int, ...], Read]] = {}
+    discovered, exact = discover(config, previous, changed)
     sources, diags = load.load_sources(config.content_dir, read=cached_reader(
-        previous.reads if previous else _EMPTY, changed, reads))
+        previous.reads if previous else _EMPTY, changed or (), reads, exact), discovered=discovered.result)
     articles, found, analysed = analyse_cached(sources, previous.analysed if previous else _EMPTY)
     links: list[LinkState | None] = [None]
 
@@ -185,19 +204,24 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
 
     site, diags = build.site_from_articles(config, articles, diags + found, link_site=link_site)
     reuse = None if fresh else previous
-    per_article, n_rendered = render_changed(config, site, reuse)
-    files = {path: data for done in per_article.values() for path, data in done.files.items()}
-    listing = listing_files(config, site, reuse)
-    files.update(listing)
-    files.update(render.static_files(config))
+    by_slug = site.by_slug()
+    old = reuse.site.by_slug() if reuse else {}
+    moved = moved_slugs(old, by_slug)
+    backrefs, moved_refs = backreferences(site, by_slug, old, reuse.backrefs if reuse else None, moved)
+    per_article, n_rendered = render_changed(config, site, by_slug, backrefs, old, reuse.rendered if reuse else _EMPTY,
+                                             moved, moved_refs)
+    listing = listing_files(config, site, reuse.site if reuse else None, reuse.listing if reuse else None)
+    static = render.static_files(config)
     extra_files, extras_site = previous_extras(previous, site, fresh)
     if extras and not same_site(extras_site, site):
         extra_files, extras_site = build.site_extras(config, site), site
-    files.update(extra_files)
+    top = {**listing, **static, **extra_files}
+    files, touched = assemble(per_article, top, (previous.rendered, previous.files, previous.top) if previous else None)
     snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
                         MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags),
-                        links[0], MappingProxyType(extra_files), extras_site)
-    return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered)
+                        links[0], MappingProxyType(extra_files), extras_site, discovered, backrefs,
+                        MappingProxyType(static), frozenset(top))
+    return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered, touched)
 
 
 def previous_extras(previous: Snapshot | None, site: Site, fresh: bool) -> tuple[Mapping[str, bytes], Site | None]:
@@ -210,54 +234,8 @@ def previous_extras(previous: Snapshot | None, site: Site, fresh: bool) -> tuple
 
 def with_extras(snapshot: Snapshot, extra_files: Mapping[str, bytes]) -> tuple[Snapshot, Delta]:
     """`snapshot` with `build.site_extras(snapshot.config, snapshot.site)` swapped in."""
-    files = {p: d for p, d in snapshot.files.items() if p not in snapshot.extras}
-    files.update(extra_files)
+    top = {**snapshot.listing, **snapshot.static, **extra_files}
+    files, touched = assemble(snapshot.rendered, top, (snapshot.rendered, snapshot.files, snapshot.top))
     done = replace(snapshot, files=MappingProxyType(files), extras=MappingProxyType(dict(extra_files)),
-                   extras_site=snapshot.site)
-    return done, diff(snapshot.files, files, 0)
-
-
-def render_changed(
-    config: Config, site: Site, previous: Snapshot | None
-) -> tuple[dict[str, Rendered], int]:
-    """slug → what was rendered for every article, rendering only those whose inputs changed.
-
-    An article's inputs are the article itself and what `render.article_context` looked up in
-    the site (recorded by `ReadLog`): when neither changed, not even the context is recomputed.
-    """
-    by_slug = site.by_slug()
-    backrefs = render.backreferences(site)
-    old = previous.site.by_slug() if previous else {}
-    out: dict[str, Rendered] = {}
-    rendered = 0
-    for article in site.articles:
-        hit = previous.rendered.get(article.slug) if previous else None
-        same = hit is not None and same_article(old.get(article.slug), article)
-        if same and hit is not None and hit.still_valid(by_slug, backrefs):
-            out[article.slug] = hit
-            continue
-        site_log, refs_log = ReadLog(by_slug), ReadLog(backrefs)
-        context = freeze(render.article_context(config, article, site_log, refs_log))  # type: ignore[arg-type]
-        reads = None if site_log.everything or refs_log.everything else (site_log.reads, refs_log.reads)
-        if same and hit is not None and hit.context == context:
-            out[article.slug] = Rendered(context, hit.files, reads)
-        else:
-            files = MappingProxyType(render.article_files(config, article, by_slug, backrefs))
-            out[article.slug] = Rendered(context, files, reads)
-            rendered += 1
-    return out, rendered
-
-
-def listing_files(config: Config, site: Site, previous: Snapshot | None) -> Mapping[str, bytes]:
-    """Index, home, sitemap, API index …: reused when no article's `render.listed` facts changed."""
-    if previous is not None and len(previous.site.articles) == len(site.articles) and all(
-            a is b or render.listed(a) == render.listed(b) for a, b in zip(previous.site.articles, site.articles)):
-        return previous.listing
-    return render.listing_files(config, site)
-
-
-def diff(before: Mapping[str, bytes], after: Mapping[str, bytes], rendered: int) -> Delta:
-    """Files whose bytes differ, and files that are gone."""
-    written = {p: data for p, data in after.items() if before.get(p) != data}
-    deleted = tuple(sorted(p for p in before if p not in after))
-    return Delta(written, deleted, rendered)
+                   extras_site=snapshot.site, top=frozenset(top))
+    return done, diff(snapshot.files, files, 0, touched)

@@ -1,8 +1,9 @@
 """Watch the content folder, ordbog.toml and the site's templates/ and static/ with watchfiles.
 
 Changes arrive in batches (watchfiles groups events until `step_ms` pass without a new one); each
-batch triggers one incremental rebuild in a worker thread, and a rebuild that changed something
-is announced to the browser tabs. The set of watched folders is recomputed after every rebuild,
+batch triggers one incremental rebuild in a worker thread, given the batch's paths as its change
+set, and a rebuild that changed something is announced to the browser tabs. Whenever changes may
+have been missed (watchers starting or restarting) the rebuild is told None: check everything. The set of watched folders is recomputed after every rebuild,
 so a templates/ folder created while the preview runs is watched from then on.
 """
 
@@ -15,6 +16,7 @@ from pathlib import Path
 import anyio
 from watchfiles import Change, DefaultFilter, awatch
 
+from ordbog import load
 from ordbog.config import CONFIG_NAME, Config
 from ordbog.preview.session import PreviewSession, Update
 
@@ -33,7 +35,10 @@ def watch_targets(config: Config) -> tuple[tuple[Path, ...], tuple[Path, ...]]:
 
 
 class PreviewFilter(DefaultFilter):
-    """watchfiles' default ignores (.git, swap files, …) plus the output folder itself."""
+    """watchfiles' default ignores (.git, swap files, …) plus the output folder itself.
+
+    A file `load.discover` takes for an article is never ignored (a full build would read it too).
+    """
 
     def __init__(self, out: Path, names: set[str] | None = None):
         super().__init__()
@@ -46,16 +51,21 @@ class PreviewFilter(DefaultFilter):
             return False
         if self.names is not None and p.name not in self.names:
             return False
-        return super().__call__(change, path)
+        return load.article_name(p.name) or super().__call__(change, path)
 
 
 async def _pump(paths: tuple[Path, ...], recursive: bool, watch_filter: DefaultFilter, step_ms: int,
-                queue: asyncio.Queue[set[Path]], stop: anyio.Event) -> None:
+                queue: asyncio.Queue[set[Path] | None], stop: anyio.Event) -> None:
     if not paths:
         return
-    async for changes in awatch(*paths, watch_filter=watch_filter, recursive=recursive, step=step_ms,
-                                stop_event=stop, rust_timeout=1000):
-        queue.put_nowait({Path(p) for _, p in changes})
+    while not stop.is_set():
+        try:
+            async for changes in awatch(*paths, watch_filter=watch_filter, recursive=recursive, step=step_ms,
+                                        stop_event=stop, rust_timeout=1000):
+                queue.put_nowait({Path(p) for _, p in changes})
+        except (OSError, RuntimeError):  # the watcher failed (e.g. a watched folder vanished): start anew
+            await asyncio.sleep(0.5)
+            queue.put_nowait(None)  # what happened meanwhile is unknown: check every file
 
 
 async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update], None],
@@ -63,7 +73,7 @@ async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update]
                             extras_quiet: float = EXTRAS_QUIET) -> None:
     """Rebuild on every batch of changes until `stopped` is set (or the task is cancelled)."""
     stopped = stopped or anyio.Event()
-    queue: asyncio.Queue[set[Path]] = asyncio.Queue()
+    queue: asyncio.Queue[set[Path] | None] = asyncio.Queue()
     catching_up: asyncio.Task[None] | None = None
     while not stopped.is_set():
         deep, shallow = targets = watch_targets(session.config)
@@ -73,12 +83,13 @@ async def watch_and_rebuild(session: PreviewSession, announce: Callable[[Update]
             asyncio.create_task(_pump(deep, True, PreviewFilter(out), step_ms, queue, stop)),
             asyncio.create_task(_pump(shallow, False, PreviewFilter(out, SITE_NAMES), step_ms, queue, stop)),
         ]
-        queue.put_nowait(set())  # catch changes made before the watchers were ready
+        queue.put_nowait(None)  # catch changes made before the watchers were ready: check every file
         try:
             while watch_targets(session.config) == targets and not stopped.is_set():
-                changed = await _next_batch(queue, stopped)
-                if changed is None:
+                batch = await _next_batch(queue, stopped)
+                if batch is STOPPED:
                     break
+                changed = None if batch is None else frozenset(batch)
                 update = await anyio.to_thread.run_sync(session.update, changed)
                 if update is not None:
                     announce(update)
@@ -105,14 +116,19 @@ async def catch_up(session: PreviewSession, announce: Callable[[Update], None], 
             announce(update)
 
 
-async def _next_batch(queue: asyncio.Queue[set[Path]], stopped: anyio.Event) -> set[Path] | None:
-    """The next batch of changed paths, merged with any batches already waiting; None when stopped."""
+STOPPED = object()
+
+
+async def _next_batch(queue: asyncio.Queue[set[Path] | None], stopped: anyio.Event) -> set[Path] | None | object:
+    """The next batch of changed paths merged with any batches already waiting (None: unknown,
+    check every file); `STOPPED` when stopped."""
     while not stopped.is_set():
         try:
             changed = await asyncio.wait_for(queue.get(), timeout=0.5)
         except TimeoutError:
             continue
         while not queue.empty():
-            changed |= queue.get_nowait()
+            more = queue.get_nowait()
+            changed = None if changed is None or more is None else changed | more
         return changed
-    return None
+    return STOPPED
