@@ -32,7 +32,9 @@ AUTOLINK_CLASS = "autolink"
 VERB_CONTEXT = frozenset(
     ["at", "jeg", "du", "han", "hun", "vi", "man", "ikke", "aldrig", "gerne", "kan", "kunne", "skal", "skulle", "vil", "ville", "må", "måtte", "bør", "burde", "tør", "lad"]
 )
-_PREV_WORD = re.compile(r"([^\W_]+)[^\w]{0,3}$")
+# the word before a mention, at most three non-word characters before it; matched on the reversed
+# text (the forward pattern "([^\W_]+)[^\w]{0,3}$" would be tried at every position)
+_PREV_WORD_REVERSED = re.compile(r"[^\w]{0,3}([^\W_]+)")
 _NEXT_WORD = re.compile(r"^\s{1,2}([^\W_]+)")
 _SENTENCE_END = re.compile(r"(^|[.!?:;…»«\"(]\s*)$")
 _HTML_A_OPEN = re.compile(r"^<a[\s>]", re.IGNORECASE)
@@ -71,7 +73,7 @@ def link_tokens(tokens: Sequence[Token], ctx: LinkContext, segments: Segments | 
     starts = segments.starts
     # one automaton pass over the whole article; segments are joined by two spaces, which no
     # key can cross, so every mention lies inside one child
-    for m_start, m_end, pattern in ctx.terms.find_in(segments.joined, segments.words):
+    for m_start, m_end, pattern in ctx.terms.matches(segments.joined, segments.words):
         dest = pattern.term.dest
         if not dest or dest == ctx.self_slug or dest in ctx.linked or (dest not in ctx.slugs and not pattern.term.is_url):
             continue
@@ -219,9 +221,9 @@ def _wanted(pattern: Pattern, span: str, prefix: str, following: str, ctx: LinkC
     nxt = _NEXT_WORD.match(following)
     if " " in span:
         return not pattern.genitive or nxt is not None
-    prev = _PREV_WORD.search(prefix)
+    prev = _PREV_WORD_REVERSED.match(prefix[::-1])
     next_word = nxt.group(1).lower() if nxt else ""
-    if prev and prev.group(1).lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
+    if prev and prev.group(1)[::-1].lower() in VERB_CONTEXT and ctx.inflector.ambiguous(span.lower()):
         return False  # rule 3
     if pattern.comparative and next_word not in FUNCTION_WORDS and ctx.inflector.is_noun(next_word):
         return False  # rule 4

@@ -148,6 +148,10 @@ class TermIndex:
 
     def find_in(self, text: str, words: str | None) -> list[Mention]:
         """`find(text)` when `words` is `normalise(text)` already."""
+        return [Mention(*m) for m in self.matches(text, words)]
+
+    def matches(self, text: str, words: str | None) -> list[tuple[int, int, Pattern]]:
+        """`find_in` as plain (start, end, pattern) tuples."""
         if not self.patterns or words is None:
             return []  # None: a character whose lowercase is longer (rare outside Danish): leave the text alone
         found = []
@@ -166,7 +170,7 @@ class TermIndex:
         for start, n, p in found:
             if start >= last:
                 last = start - n
-                out.append(Mention(start, last, p))
+                out.append((start, last, p))
         return out
 
 

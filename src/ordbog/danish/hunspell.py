@@ -17,6 +17,7 @@ from __future__ import annotations
 import bisect
 import re
 from dataclasses import dataclass, field
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 
@@ -37,7 +38,7 @@ class Rule:
     tag: str
 
     def applies(self, word: str) -> bool:
-        return word.endswith(self.strip) and self.cond.search(word)
+        return word.endswith(self.strip) and self.cond.search(word) is not None
 
     def apply(self, word: str) -> str:
         return word[: len(word) - len(self.strip)] + self.add
@@ -57,6 +58,7 @@ class Lexicon:
     _by_cont: dict[str, dict[str, tuple[Rule, ...]]] = field(default_factory=dict, repr=False)  # the same, per continuation flag
     _flag_class: dict[str, str] = field(default_factory=dict, repr=False)
     _classes: dict[str, frozenset[str]] = field(default_factory=dict, repr=False)
+    _lemmas: dict[str, tuple[tuple[str, frozenset[str]], ...]] = field(default_factory=dict, repr=False)
 
     def flag_class(self, flag: str) -> str | None:
         """The word class a suffix flag inflects (from its rules' tags, one continuation deep)."""
@@ -126,7 +128,13 @@ class Lexicon:
 
         Two suffix levels are tried, as the dictionary stacks them: "ryggen" = "ryg" + "g"
         (consonant doubling, which only exists with a further suffix) + "en".
+        Remembered: compounds share their last parts ("…betændelse").
         """
+        if form not in self._lemmas:
+            self._lemmas[form] = tuple(self._find_lemmas(form))
+        return list(self._lemmas[form])
+
+    def _find_lemmas(self, form: str) -> list[tuple[str, frozenset[str]]]:
         out = [(form, flags) for flags in self.entries.get(form, ())]
         for rule, base in self._strip(form):
             out += [(base, flags) for flags in self.entries.get(base, ()) if rule.flag in flags]
@@ -157,18 +165,18 @@ class Lexicon:
 
 
 class _Condition:
-    """A rule's condition on the end of the word, compiled on first use (most rules never are)."""
+    """A rule's condition on the end of the word, compiled on first use (most rules never are):
+    `search` is then the compiled pattern's own method, so checking costs no Python call."""
 
-    __slots__ = ("text", "_pattern")
+    __slots__ = ("text", "search")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self._pattern: re.Pattern[str] | None = None
+        self.search: Callable[[str], object] = self._compile_and_search
 
-    def search(self, word: str) -> bool:
-        if self._pattern is None:
-            self._pattern = _compiled_condition(self.text)
-        return self._pattern.search(word) is not None
+    def _compile_and_search(self, word: str) -> object:
+        self.search = _compiled_condition(self.text).search
+        return self.search(word)
 
 
 @cache
