@@ -129,10 +129,10 @@ def test_a_config_change_invalidates_every_record(write_site, make_config, cache
 def test_corrupt_records_are_misses_not_errors(write_site, make_config, cache_dir, counted) -> None:
     cfg = make_config(write_site(SITE))
     first = build.build(cfg)
-    records = list((cache_dir / cache.generation()).glob("??/*"))
-    assert len(records) == 3
-    for i, record in enumerate(records):
-        record.write_bytes([b"", b"\x00garbage", record.read_bytes()[:20]][i])
+    packs = list((cache_dir / cache.generation()).glob("pack-*"))
+    assert len(cache.ArticleCache(cache_dir).store) == 3
+    for i, pack in enumerate(packs):
+        pack.write_bytes([b"", b"\x00garbage", pack.read_bytes()[:20]][i % 3])
     counted.clear()
     assert build.build(cfg).files == first.files
     assert len(counted) == 3
@@ -171,7 +171,7 @@ def test_worker_processes_fill_the_cache_like_the_serial_path(write_site, make_c
     monkeypatch.setenv("ORDBOG_JOBS", "1")
     monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
     assert build.build(cfg).files == parallel.files
-    assert len(list((cache_dir / cache.generation()).glob("??/*"))) == 3
+    assert len(cache.ArticleCache(cache_dir).store) == 3
 
 
 from hypothesis import HealthCheck, given, settings  # noqa: E402
@@ -198,19 +198,16 @@ def test_any_analysed_article_renders_the_same_after_a_round_trip(tmp_path: Path
 
 
 def test_records_unused_for_a_month_are_pruned(write_site, make_config, cache_dir) -> None:
-    import os
-    import time
+    from ordbog.packstore import _today
 
     cfg = make_config(write_site(SITE))
     build.build(cfg)
-    folder = cache_dir / cache.generation()
-    old_record = folder / "ff" / ("ff" * 32)
-    old_record.parent.mkdir(parents=True, exist_ok=True)
-    old_record.write_bytes(b"x")
-    month_ago = time.time() - 31 * 86_400
-    os.utime(old_record, (month_ago, month_ago))
-    os.utime(folder / ".pruned", (month_ago, month_ago))
-    (cfg.content_dir / "ny.md").write_text(article("Ny", "Ny tekst.\n", metaTitle='"Ny"'), encoding="utf-8")
-    build.build(cfg)  # a miss: the prune runs
-    assert not old_record.exists()
-    assert len([p for p in folder.glob("??/*")]) == 4
+    old = cache.ArticleCache(cache_dir)
+    old.store.put("ff" * 32, b"x", day=_today() - 31)
+    old.store.put("fe" * 32, b"y", day=_today() - 29)
+    old.flush()
+    assert len(cache.ArticleCache(cache_dir).store) == 5
+    build.build(cfg)
+    left = cache.ArticleCache(cache_dir).store
+    assert len(left) == 4
+    assert "ff" * 32 not in left and "fe" * 32 in left

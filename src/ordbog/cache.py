@@ -7,8 +7,9 @@ times faster than parsing the Markdown again and ten times faster than pickle.
 Where: `$ORDBOG_CACHE_DIR`, else `$XDG_CACHE_HOME/ordbog`, else `~/.cache/ordbog`; the value
 `off` disables the cache. One subfolder per *generation* — the ordbog version, a digest of the
 package's own source files and of the model's field names — so upgrading ordbog (or editing it)
-never reads old records; older generations are deleted when a new one is written, and records no build has used for 30 days are
-deleted too (checked once a day). A record's key
+never reads old records; older generations are deleted when a new one is written, and records no
+build has used for 30 days are deleted too. Records are kept in a few pack files (`packstore.py`),
+not one file per article: creating files is slow on many file systems. A record's key
 also covers the article's path and the site configuration. Corrupt or unreadable records are
 treated as misses; the cache never changes what a build produces, only how fast.
 """
@@ -18,13 +19,14 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import enum
+import functools
 import hashlib
 import marshal
+import operator
 import os
 import re
 import shutil
-import tempfile
-import time
+from collections.abc import Callable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -34,9 +36,9 @@ from markdown_it.token import Token
 from ordbog import __version__, diagnostics, model
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Source
+from ordbog.packstore import PackStore
 
 PACKAGE_DIR = Path(__file__).parent
-UNUSED_DAYS = 30  # records no build has read for this long are deleted
 _GENERATION_NAME = re.compile(r".+-[0-9a-f]{16}")  # generation()'s folder names
 _TOKEN_FIELDS = tuple(f.name for f in dataclasses.fields(Token))
 _CLASSES: dict[str, type] = {
@@ -45,6 +47,7 @@ _CLASSES: dict[str, type] = {
     for cls in vars(module).values()
     if isinstance(cls, type) and dataclasses.is_dataclass(cls) and cls.__module__ == module.__name__
 }
+_CLASS_NAMES: dict[type, str] = {cls: name for name, cls in _CLASSES.items()}
 _ENUMS: dict[str, type[enum.Enum]] = {diagnostics.Severity.__name__: diagnostics.Severity}
 
 
@@ -54,41 +57,59 @@ class Uncacheable(ValueError):
 
 # --- the record format -------------------------------------------------------------------
 
+_TOKEN_VALUES = operator.attrgetter(  # every Token field but `children`, in one C call
+    "type", "tag", "nesting", "attrs", "map", "level", "content", "markup", "info", "meta", "block", "hidden")
+
+
 def _encode_token(tok: Token) -> tuple:
-    children = None if tok.children is None else tuple(_encode_token(c) for c in tok.children)
-    return (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level, children,
-            tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden)
+    children = tok.children
+    return (_TOKEN_VALUES(tok), None if children is None else tuple(map(_encode_token, children)))
 
 
 def _decode_token(data: tuple, new=object.__new__) -> Token:
     tok = new(Token)
-    (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level, children,
-     tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden) = data
+    values, children = data
+    (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level,
+     tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden) = values
     tok.children = None if children is None else list(map(_decode_token, children))
     return tok
 
 
+@functools.cache
+def _fields_of(cls: type) -> Callable[[Any], tuple]:
+    """A function returning a model object's field values as a tuple (one C call)."""
+    names = tuple(f.name for f in dataclasses.fields(cls))
+    if len(names) == 1:
+        return lambda value: (getattr(value, names[0]),)
+    return operator.attrgetter(*names)
+
+
+_PLAIN = frozenset({str, int, float, bool, type(None)})
+
+
 def _encode(value: Any) -> Any:
     """Model values → marshal-able data; tuples are tagged so they come back as tuples."""
-    if isinstance(value, enum.Enum):  # first: Severity is also a str
-        return ("e", type(value).__name__, value.value)
-    if value is None or type(value) in (bool, int, float, str):
+    kind = type(value)
+    if kind in _PLAIN:  # exact types: Severity, a str subclass, is an enum below
         return value
+    if kind is tuple:
+        if value and all(type(v) is Token for v in value):  # Article.tokens: the bulk of a record
+            return ("K", tuple(map(_encode_token, value)))
+        return ("t", tuple(map(_encode, value)))
+    name = _CLASS_NAMES.get(kind)
+    if name is not None:
+        return ("c", name, tuple(map(_encode, _fields_of(kind)(value))))
+    if isinstance(value, enum.Enum):
+        return ("e", kind.__name__, value.value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
         return ("d", value.toordinal())
     if isinstance(value, Token):
         return ("k", _encode_token(value))
-    if dataclasses.is_dataclass(value) and type(value).__name__ in _CLASSES:
-        return ("c", type(value).__name__, tuple(_encode(getattr(value, f.name)) for f in dataclasses.fields(value)))
-    if isinstance(value, tuple):
-        if value and all(isinstance(v, Token) for v in value):  # Article.tokens: the bulk of a record
-            return ("K", tuple(_encode_token(v) for v in value))
-        return ("t", tuple(_encode(v) for v in value))
     if isinstance(value, list):
-        return ("l", tuple(_encode(v) for v in value))
+        return ("l", tuple(map(_encode, value)))
     if isinstance(value, dict) and all(isinstance(k, str) for k in value):
         return ("m", tuple((k, _encode(v)) for k, v in value.items()))
-    raise Uncacheable(type(value).__name__)
+    raise Uncacheable(kind.__name__)
 
 
 def _decode(data: Any) -> Any:
@@ -168,52 +189,31 @@ def record_key(source: Source, config_fingerprint: str) -> str:
 
 
 class ArticleCache:
-    """Records of one generation in `root/<generation>/<key[:2]>/<key>`."""
+    """Records of one generation in `root/<generation>/pack-*` (see packstore.py)."""
 
     def __init__(self, root: Path) -> None:
         self.folder = root / generation()
+        self.store = PackStore(self.folder)
         self.hits = self.misses = 0
 
     def get(self, key: str) -> tuple[Article | None, list[Diagnostic]] | None:
+        data = self.store.get(key)
         try:
-            data = (self.folder / key[:2] / key).read_bytes()
+            if not isinstance(data, bytes):
+                raise KeyError(key)
             found = decode_result(data)
-        except (OSError, EOFError, ValueError, TypeError, KeyError, IndexError, Uncacheable):
+        except (EOFError, ValueError, TypeError, KeyError, IndexError, Uncacheable):
             self.misses += 1
             return None
         self.hits += 1
-        try:
-            os.utime(self.folder / key[:2] / key)  # used: keep it past the next prune
-        except OSError:
-            pass
         return found
 
     def put(self, key: str, data: bytes) -> None:
-        """Store a record atomically; a cache that cannot be written is silently skipped."""
-        folder = self.folder / key[:2]
-        try:
-            folder.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tmp-")
-            with os.fdopen(fd, "wb") as fh:
-                fh.write(data)
-            os.replace(tmp, folder / key)
-        except OSError:
-            return
+        self.store.put(key, data)
 
-    def prune_unused(self, max_age_days: int = UNUSED_DAYS) -> None:
-        """Delete records no build has used for `max_age_days` (checked at most once a day)."""
-        stamp = self.folder / ".pruned"
-        now = time.time()
-        try:
-            if stamp.exists() and now - stamp.stat().st_mtime < 86_400:
-                return
-            self.folder.mkdir(parents=True, exist_ok=True)
-            stamp.touch()
-            for record in self.folder.glob("??/*"):
-                if now - record.stat().st_mtime > max_age_days * 86_400:
-                    record.unlink()
-        except OSError:
-            return
+    def flush(self) -> None:
+        """Write what changed (records unused for `UNUSED_DAYS` are dropped then)."""
+        self.store.flush()
 
     def prune_other_generations(self) -> None:
         """Delete the records of other generations (not the other caches beside them: pages/, spare/ …)."""

@@ -50,6 +50,10 @@ class PackStore:
             self._used[name] = set()
         return shard
 
+    def __len__(self) -> int:
+        self.load_all()
+        return sum(len(shard) for shard in self._shards.values())
+
     def load_all(self) -> None:
         """Read every shard now (e.g. before forking workers, which then share them)."""
         for digit in "0123456789abcdef":
@@ -73,18 +77,22 @@ class PackStore:
             self._dirty.add(key[:1])
         return value
 
-    def put(self, key: str, value: Any) -> None:
-        self._shard(key)[key] = (_today(), value)
+    def put(self, key: str, value: Any, day: int | None = None) -> None:
+        """Store `value` (`day`: when it was last used, for tests of pruning; default today)."""
+        self._shard(key)[key] = (_today() if day is None else day, value)
         self._used[key[:1]].add(key)
         self._dirty.add(key[:1])
 
     def flush(self) -> None:
         """Write the changed shards (atomically; a cache that cannot be written is skipped)."""
         oldest = _today() - self.max_age_days
-        for name in sorted(self._dirty):
+        stale = {name for name, shard in self._shards.items()
+                 if any(entry[0] < oldest for entry in shard.values() if isinstance(entry, tuple) and entry)}
+        for name in sorted(self._dirty | stale):
             shard, used = self._shards[name], self._used[name]
             crowded = len(shard) > 2 * len(used) + 64
-            kept = {k: e for k, e in shard.items() if k in used or (not crowded and e[0] >= oldest)}
+            kept = {k: e for k, e in shard.items()
+                    if k in used or (not crowded and isinstance(e, tuple) and len(e) == 2 and e[0] >= oldest)}
             tmp = None
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)

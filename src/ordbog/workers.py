@@ -196,5 +196,6 @@ def analyse_sources(
             results[i] = pickle.loads(payload)
     if store and missing:
         store.prune_other_generations()
-        store.prune_unused()
+    if store:
+        store.flush()
     return results  # type: ignore[return-value]
