@@ -11,15 +11,16 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
 
 
-from ordbog import urls
+from ordbog import linkcache, urls
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
-from ordbog.linkinline import LinkContext, Segments, link_tokens, segments_of
+from ordbog.linkinline import LinkContext, Segments, apply_links, choose_links, link_tokens, segments_of
 from ordbog.linkterms import (
     DEFAULT_STOP_PHRASES,
     FUNCTION_WORDS,
@@ -36,31 +37,57 @@ MAX_AUTO, MIN_AUTO = 15, 3
 
 
 def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
-    """Every article with automatic links inserted (or the site unchanged when linking is off)."""
+    """Every article with automatic links inserted (or the site unchanged when linking is off).
+
+    A rebuild of an unchanged site takes the links' places from the cache (`linkcache`)."""
     if not config.file.links.enabled or not site.articles:
         return site, []
+    dictionary = _dictionary(config)
+    key = linkcache.site_key(config, site, dictionary)
+    cached = linkcache.load(key, len(site.articles)) if key else None
+    if cached is not None:
+        href = _href(config)
+        linked = tuple(dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, href), links=links)
+                       for article, (chosen, links) in zip(site.articles, cached))
+        diags = _dictionary_warnings(config, dictionary) + site_terms(config, site)[1]
+        return dataclasses.replace(site, articles=linked), diags
     texts = [segments_of(article.tokens) for article in site.articles]
     index, diags = site_index(config, site, texts)
     slugs = frozenset(a.slug for a in site.articles)
-    linked = tuple(link_article(config, article, index, slugs, text) for article, text in zip(site.articles, texts))
+    record: linkcache.Record = []
+    articles = []
+    for article, text in zip(site.articles, texts):
+        chosen, links = choose_links(article.tokens, _context(config, article, index, slugs), text)
+        record.append((chosen, links))
+        articles.append(dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, _href(config)),
+                                            links=links))
     index.inflector.save_memo()
-    return dataclasses.replace(site, articles=linked), diags
+    if key:
+        linkcache.store(key, record)
+    return dataclasses.replace(site, articles=tuple(articles)), diags
 
 
 def link_article(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str],
                  text: Segments | None = None) -> Article:
     """The article with its automatic links; `text` is `segments_of(article.tokens)` if known."""
-    ctx = LinkContext(
+    tokens, links = link_tokens(article.tokens, _context(config, article, index, slugs), text)
+    return dataclasses.replace(article, tokens=tokens, links=links)
+
+
+def _context(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str]) -> LinkContext:
+    return LinkContext(
         self_slug=article.slug,
         slugs=slugs,
         cap=page_cap(config, article.word_count),
-        href=lambda dest: dest if dest.startswith(("/", "http")) else urls.article_url(config, dest),
+        href=_href(config),
         dest_of=lambda href: dest_of_href(config, href, slugs),
         terms=index.terms,
         inflector=index.inflector,
     )
-    tokens, links = link_tokens(article.tokens, ctx, text)
-    return dataclasses.replace(article, tokens=tokens, links=links)
+
+
+def _href(config: Config) -> Callable[[str], str]:
+    return lambda dest: dest if dest.startswith(("/", "http")) else urls.article_url(config, dest)
 
 
 def page_cap(config: Config, word_count: int) -> int:
@@ -156,16 +183,25 @@ def _mostly_capitalised(word: str, text: str) -> bool:
     return upper > lower
 
 
+def _dictionary(config: Config) -> Path | None:
+    cfg = config.file.links
+    return find_dictionary(cfg.dictionary) if cfg.inflection == "hunspell" else None
+
+
+def _dictionary_warnings(config: Config, dictionary: Path | None) -> list[Diagnostic]:
+    if config.file.links.inflection != "hunspell" or dictionary is not None:
+        return []
+    return [warning(str(config.config_path or "ordbog.toml"), 1, "ALN001",
+                    "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
+                    "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary")]
+
+
 def site_index(config: Config, site: Site, texts: Sequence[Segments] | None = None,
                ) -> tuple[LinkIndex, list[Diagnostic]]:
     """The automaton of every term's forms; `texts` are the articles' `segments_of` if known."""
     cfg = config.file.links
-    diags: list[Diagnostic] = []
-    dictionary = find_dictionary(cfg.dictionary) if cfg.inflection == "hunspell" else None
-    if cfg.inflection == "hunspell" and dictionary is None:
-        diags.append(warning(str(config.config_path or "ordbog.toml"), 1, "ALN001",
-                             "den danske ordbog (hunspell-da) blev ikke fundet; bøjninger findes med Snowball",
-                             "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary"))
+    dictionary = _dictionary(config)
+    diags = _dictionary_warnings(config, dictionary)
     inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
                                lambda prefixes: site_words_starting_with(site, prefixes, texts), dictionary, memo=True)
     terms, found = site_terms(config, site)

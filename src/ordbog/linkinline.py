@@ -58,17 +58,27 @@ class LinkContext:
         return len(self.links) >= self.cap
 
 
+Chosen = dict[int, dict[int, list[tuple[int, int, str]]]]  # token → child → [(start, end, dest)]
+
+
 def link_tokens(tokens: Sequence[Token], ctx: LinkContext, segments: Segments | None = None,
                 ) -> tuple[tuple[Token, ...], tuple[tuple[str, str], ...]]:
     """New block tokens (changed inline tokens copied) and the page's automatic links in order.
 
     `segments` is `segments_of(tokens)` when the caller has it already."""
+    chosen, links = choose_links(tokens, ctx, segments)
+    return apply_links(tokens, chosen, ctx.href), links
+
+
+def choose_links(tokens: Sequence[Token], ctx: LinkContext, segments: Segments | None = None,
+                 ) -> tuple[Chosen, tuple[tuple[str, str], ...]]:
+    """Where the automatic links go, and the page's automatic links in order (see link_tokens)."""
     if segments is None:
         segments = segments_of(tokens)
     _existing_links(segments.existing, ctx)
+    chosen: Chosen = {}
     if ctx.full or not segments.starts:
-        return tuple(tokens), tuple(ctx.links)
-    chosen: dict[int, dict[int, list[tuple[int, int, str]]]] = {}  # token → child → (start, end, dest)
+        return chosen, tuple(ctx.links)
     visible: dict[int, str] = {}
     starts = segments.starts
     # one automaton pass over the whole article; segments are joined by two spaces, which no
@@ -96,14 +106,19 @@ def link_tokens(tokens: Sequence[Token], ctx: LinkContext, segments: Segments | 
         ctx.links.append((dest, text[start:end]))
         if ctx.full:
             break
+    return chosen, tuple(ctx.links)
+
+
+def apply_links(tokens: Sequence[Token], chosen: Chosen, href: Callable[[str], str]) -> tuple[Token, ...]:
+    """The tokens with the chosen mentions wrapped in links (`href` gives a destination's URL)."""
     out = list(tokens)
     for index, by_child in chosen.items():
         children = list(tokens[index].children or ())
         new: list[Token] = []
         for k, child in enumerate(children):
-            new += _split(child, by_child[k], ctx) if k in by_child else [child]
+            new += _split(child, by_child[k], href) if k in by_child else [child]
         out[index] = _with_children(tokens[index], new)
-    return tuple(out), tuple(ctx.links)
+    return tuple(out)
 
 
 @dataclass(slots=True)
@@ -200,13 +215,13 @@ def _visible(child: Token) -> str:
     return " " if child.type in ("softbreak", "hardbreak") else ""
 
 
-def _split(child: Token, mentions: list[tuple[int, int, str]], ctx: LinkContext) -> list[Token]:
+def _split(child: Token, mentions: list[tuple[int, int, str]], href: Callable[[str], str]) -> list[Token]:
     """A text child cut into text and link tokens around its chosen mentions."""
     text, pieces, pos = child.content, [], 0
     for start, end, dest in mentions:
         if start > pos:
             pieces.append(_text(child, text[pos:start]))
-        pieces += _link(child, text[start:end], ctx.href(dest))
+        pieces += _link(child, text[start:end], href(dest))
         pos = end
     if pos < len(text):
         pieces.append(_text(child, text[pos:]))
@@ -269,4 +284,4 @@ def _link(like: Token, content: str, href: str) -> list[Token]:
     ]
 
 
-__all__ = ["WORD", "LinkContext", "Segments", "link_tokens", "segments_of"]
+__all__ = ["WORD", "Chosen", "LinkContext", "Segments", "apply_links", "choose_links", "link_tokens", "segments_of"]
