@@ -79,6 +79,15 @@ def test_a_second_build_renders_nothing_and_is_byte_identical(tmp_path: Path, mo
     assert first == second == cold
 
 
+def test_a_build_into_another_output_folder_reuses_the_pages(tmp_path: Path, monkeypatch, rendered) -> None:
+    first = built(tmp_path / "b", SITE, monkeypatch, tmp_path / "cache")
+    content = tmp_path / "b" / "content"
+    cfg, _ = load_config(content, tmp_path / "andet-site", None)
+    rendered.clear()
+    assert build.build(cfg, keep_going=True).files == first
+    assert rendered == []
+
+
 def test_an_edit_re_renders_the_pages_that_show_it_and_nothing_else(tmp_path: Path, monkeypatch, rendered) -> None:
     built(tmp_path / "b", SITE, monkeypatch, tmp_path / "cache")
     edited = SITE | {"menisk.md": text("menisk", "Meniskus")}  # its title shows in the others' "Se også"

@@ -6,7 +6,8 @@ An article's files are a pure function of
   preview relies on to know when to re-render a page),
 - the build: ordbog's code (`cache.generation()`), the versions of the libraries that render
   and sanitize (Jinja2, MarkupSafe, markdown-it-py, nh3) and of Python, every template file
-  (theme and site), the whole configuration and its paths, and `SOURCE_DATE_EPOCH`.
+  (theme and site), the whole configuration (ordbog.toml, the site and config paths), and
+  `SOURCE_DATE_EPOCH`. Not the output or content folder: no page shows them.
 
 The key is a SHA-256 over exactly that, the article and context in a canonical byte form
 (`cache.canonical_bytes`: marshal format 2, which has no object references, so equal values give
@@ -54,8 +55,8 @@ def build_digest(config: Config, template_dirs: Sequence[Path]) -> bytes:
                 if path.is_file():
                     h.update(f"\0{path}\0".encode())
                     h.update(path.read_bytes())
-    paths = (config.content_dir, config.output_dir, config.site_root, config.config_path)
-    h.update(repr(tuple(str(p) for p in paths)).encode())
+    # the output and content folders are not: no page shows them (templates are hashed above)
+    h.update(repr((str(config.site_root), str(config.config_path))).encode())
     h.update(workers.config_fingerprint(config).encode())
     h.update(f"\0SOURCE_DATE_EPOCH={os.environ.get('SOURCE_DATE_EPOCH')}".encode())
     return h.digest()
