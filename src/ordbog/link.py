@@ -15,12 +15,12 @@ from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 
-from ordbog import linkcache, urls
+from ordbog import linkcache, urls, workers
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
-from ordbog.linkinline import LinkContext, Segments, apply_links, choose_links, link_tokens, segments_of
+from ordbog.linkinline import Chosen, LinkContext, Segments, apply_links, choose_links, link_tokens, segments_of
 from ordbog.linkterms import (
     DEFAULT_STOP_PHRASES,
     FUNCTION_WORDS,
@@ -54,13 +54,16 @@ def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
     texts = [segments_of(article.tokens) for article in site.articles]
     index, diags = site_index(config, site, texts)
     slugs = frozenset(a.slug for a in site.articles)
-    record: linkcache.Record = []
-    articles = []
-    for article, text in zip(site.articles, texts):
-        chosen, links = choose_links(article.tokens, _context(config, article, index, slugs), text)
-        record.append((chosen, links))
-        articles.append(dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, _href(config)),
-                                            links=links))
+
+    def choose(i: int) -> tuple[Chosen, tuple[tuple[str, str], ...]]:
+        article = site.articles[i]
+        return choose_links(article.tokens, _context(config, article, index, slugs), texts[i])
+
+    # a large site is matched in forked workers (they inherit the index); small ones in this process
+    record: linkcache.Record = workers.map_ordered(choose, range(len(site.articles)))
+    href = _href(config)
+    articles = [dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, href), links=links)
+                for article, (chosen, links) in zip(site.articles, record)]
     index.inflector.save_memo()
     if key:
         linkcache.store(key, record)

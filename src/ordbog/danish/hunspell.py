@@ -165,18 +165,32 @@ class Lexicon:
 
 
 class _Condition:
-    """A rule's condition on the end of the word, compiled on first use (most rules never are):
+    """A rule's condition on the end of the word. A plain suffix ("er", half of Stavekontrolden's)
+    is checked with `str.endswith`; the rest are compiled on first use (most rules never are), and
     `search` is then the compiled pattern's own method, so checking costs no Python call."""
 
     __slots__ = ("text", "search")
 
     def __init__(self, text: str) -> None:
         self.text = text
-        self.search: Callable[[str], object] = self._compile_and_search
+        self.search: Callable[[str], object]
+        if text == ".":
+            self.search = _anything
+        elif not _REGEX_SYNTAX.search(text):
+            self.search = lambda word, suffix=text: word.endswith(suffix) or None
+        else:
+            self.search = self._compile_and_search
 
     def _compile_and_search(self, word: str) -> object:
         self.search = _compiled_condition(self.text).search
         return self.search(word)
+
+
+_REGEX_SYNTAX = re.compile(r"[.^$*+?{}\[\]\\|()]")
+
+
+def _anything(word: str) -> bool:
+    return True
 
 
 @cache
