@@ -88,15 +88,15 @@ def choose_links(tokens: Sequence[Token], ctx: LinkContext, segments: Segments |
         if not dest or dest == ctx.self_slug or dest in ctx.linked or (dest not in ctx.slugs and not pattern.term.is_url):
             continue
         k = bisect.bisect_right(starts, m_start) - 1
-        if not segments.linkable[k]:
+        token, child_index, at, linkable = segments.where[k]
+        if not linkable:
             continue
-        token, child_index = segments.token[k], segments.child[k]
         child = tokens[token].children[child_index]  # type: ignore[index]
         text = child.content
         start, end = m_start - starts[k], m_end - starts[k]
         if token not in visible:
             visible[token] = "".join(_visible(c) for c in tokens[token].children or ())
-        shown, at = visible[token], segments.visible[k]
+        shown = visible[token]
         prefix = (shown[max(0, at - 40) : at] + text[max(0, start - 40) : start])[-40:]
         following = (text[end : end + 40] + shown[at + len(text) : at + len(text) + 40])[:40]
         if not _wanted(pattern, text[start:end], prefix, following, ctx):
@@ -126,14 +126,12 @@ class Segments:
     """What linking reads of an article's tokens, in one pass over them.
 
     The visible text of the children of the linkable inline tokens as one joined text: per child
-    its token and child index, its offset in the joined text and in its token's visible text, and
-    whether it may be linked (a text child outside any link); and every existing link."""
+    its offset in the joined text, and where it is (token and child index, offset in its token's
+    visible text, and whether it may be linked: a text child outside any link); and every
+    existing link."""
 
-    token: list[int] = field(default_factory=list)
-    child: list[int] = field(default_factory=list)
     starts: list[int] = field(default_factory=list)
-    visible: list[int] = field(default_factory=list)
-    linkable: list[bool] = field(default_factory=list)
+    where: list[tuple[int, int, int, bool]] = field(default_factory=list)  # (token, child, visible offset, linkable)
     joined: str = ""
     words: str | None = None  # `joined` lowercase with separators as spaces (linkterms.normalise)
     existing: list[tuple[str, bool, str]] = field(default_factory=list)  # (href, is an autolink, its text)
@@ -152,7 +150,7 @@ def segments_of(tokens: Sequence[Token]) -> Segments:
 
 def _collect(tokens: Sequence[Token], careful: bool) -> Segments:
     seg = Segments()
-    parts: list[str] = []
+    starts, where, parts, existing = seg.starts, seg.where, [], seg.existing
     offset = 0
     previous = ""
     for i, tok in enumerate(tokens):
@@ -160,7 +158,20 @@ def _collect(tokens: Sequence[Token], careful: bool) -> Segments:
         kind, parent, previous = tok.type, previous, tok.type
         if not children:
             continue
-        linkable_token = kind == "inline" and i and parent in LINKABLE_PARENTS
+        if kind != "inline" or not i or parent not in LINKABLE_PARENTS:
+            for k, child in enumerate(children):
+                if child.type == "link_open":
+                    existing.append(_existing(children, k))
+            continue
+        if len(children) == 1 and children[0].type == "text":  # the common case: plain text
+            text = children[0].content
+            if text:
+                linkable = not careful or len(text.lower()) == len(text)
+                starts.append(offset)
+                where.append((i, 0, 0, linkable))
+                parts.append(text if linkable else " " * len(text))
+                offset += len(text) + 2
+            continue
         depth, at = 0, 0
         for k, child in enumerate(children):
             ctype = child.type
@@ -171,8 +182,7 @@ def _collect(tokens: Sequence[Token], careful: bool) -> Segments:
             else:
                 if ctype == "link_open":
                     depth += 1
-                    nxt = children[k + 1].content if k + 1 < len(children) else ""
-                    seg.existing.append((str(child.attrGet("href") or ""), child.attrGet("class") == AUTOLINK_CLASS, nxt))
+                    existing.append(_existing(children, k))
                 elif ctype == "link_close":
                     depth = max(0, depth - 1)
                 elif ctype == "html_inline":
@@ -181,22 +191,25 @@ def _collect(tokens: Sequence[Token], careful: bool) -> Segments:
                     elif _HTML_A_CLOSE.match(child.content):
                         depth = max(0, depth - 1)
                 continue
-            if not text or not linkable_token:
+            if not text:
                 continue
             linkable = ctype == "text" and depth == 0 and (not careful or len(text.lower()) == len(text))
-            seg.token.append(i)
-            seg.child.append(k)
-            seg.starts.append(offset)
-            seg.visible.append(at)
-            seg.linkable.append(linkable)
+            starts.append(offset)
+            where.append((i, k, at, linkable))
             parts.append(text if linkable else " " * len(text))
-            offset += len(text) + len(_SEPARATOR)
+            offset += len(text) + 2  # the separator
             at += len(text)
     seg.joined = _SEPARATOR.join(parts)
     return seg
 
 
-_SEPARATOR = "  "
+def _existing(children: Sequence[Token], k: int) -> tuple[str, bool, str]:
+    child = children[k]
+    text = children[k + 1].content if k + 1 < len(children) else ""
+    return str(child.attrGet("href") or ""), child.attrGet("class") == AUTOLINK_CLASS, text
+
+
+_SEPARATOR = "  "  # two spaces: no automaton key can cross it
 
 
 def _existing_links(existing: list[tuple[str, bool, str]], ctx: LinkContext) -> None:
