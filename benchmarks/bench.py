@@ -6,8 +6,11 @@ Builds (whole `ordbog build` process, median of N runs):
 - the real corpus given by --corpus, when that folder exists;
 - synthetic Danish corpora from `generate_corpus.py`, ×10 and ×100 the real corpus's 385 articles.
 
-Each size is built "cold" (empty analysed-article cache, as in a fresh CI job) and "warm" (the
-cache filled by the previous run, as on an editor's machine or a CI job that keeps the cache).
+Each size is built "cold" (empty cache folder and no previous output, as in a fresh CI job) and
+"warm" (the caches — analysed articles, rendered pages, link and search caches, the spare output —
+and the output filled by the previous run, as on an editor's machine or a CI job that keeps them).
+Peak memory is given for the largest process, and for the whole process tree as the sum of
+resident sets (counts memory shared after fork once per process) and of proportional set sizes.
 Not a test: nothing is asserted, the numbers are printed. The machine's load average is printed
 too, because other processes skew the figures.
 """
@@ -57,6 +60,7 @@ def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
     results: dict[str, list[measure.Measurement]] = {mode: [] for mode in modes}
     for _ in range(runs):
         shutil.rmtree(cache_dir, ignore_errors=True)
+        shutil.rmtree(out, ignore_errors=True)
         cold = measure.run(ordbog_command(content, out), cwd=work, env=env)
         if "cold" in results:
             results["cold"].append(cold)
@@ -68,7 +72,8 @@ def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
 def print_row(name: str, articles: int, mode: str, summary: measure.Summary) -> None:
     print(f"{name:<14} {articles:>7,} {mode:<5} {summary.runs:>4} {summary.wall:>9.2f} s {summary.cpu:>8.2f} s"
           f" {articles / summary.wall:>9,.0f}"
-          f" {measure.mib(summary.peak_rss):>11} {measure.mib(summary.peak_tree_rss):>11}", flush=True)
+          f" {measure.mib(summary.peak_rss):>11} {measure.mib(summary.peak_tree_rss):>11}"
+          f" {measure.mib(summary.peak_tree_pss):>11}", flush=True)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -98,7 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"ordbog build — CPUs: {os.cpu_count()}, ORDBOG_JOBS={env.get('ORDBOG_JOBS', 'all')}, load average before: "
           f"{measure.load_average()}")
     print(f"{'corpus':<14} {'articles':>7} {'cache':<5} {'runs':>4} {'wall (med)':>11} {'CPU':>10} {'art/s':>9}"
-          f" {'peak RSS':>11} {'tree RSS':>11}")
+          f" {'peak RSS':>11} {'tree RSS':>11} {'tree PSS':>11}")
     for name, content, runs in targets:
         articles = count_articles(content)
         work = args.work / name.replace(" ", "-")

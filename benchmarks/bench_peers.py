@@ -182,7 +182,8 @@ class _Rows(dict):
 
     def __setitem__(self, name: str, s: measure.Summary) -> None:
         super().__setitem__(name, s)
-        print(f"  … {name}: {s.wall:.2f} s wall, {s.cpu:.2f} s CPU, {measure.mib(s.peak_tree_rss)}", flush=True)
+        print(f"  … {name}: {s.wall:.2f} s wall, {s.cpu:.2f} s CPU, tree RSS {measure.mib(s.peak_tree_rss)},"
+              f" tree PSS {measure.mib(s.peak_tree_pss)}", flush=True)
 
 
 ALL_TOOLS = ("ordbog", "hugo", "pagefind", "mkdocs", "pelican")
@@ -202,7 +203,8 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
     out = work / "ordbog-site"
     if "ordbog" in tools:
         rows["ordbog (cold cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog,
-                                               before=lambda: shutil.rmtree(cache, ignore_errors=True))
+                                               before=lambda: (shutil.rmtree(cache, ignore_errors=True),
+                                                               shutil.rmtree(out, ignore_errors=True)))
         rows["ordbog (warm cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog)
     peers = peers and bool({"mkdocs", "pelican"} & set(tools))
 
@@ -215,7 +217,7 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
             pf = [sys.executable, "-m", "pagefind", "--site", str(hugo_out), "--quiet"]
             rows["Pagefind (on Hugo's output)"] = time_runs(
                 lambda i: pf, runs, work, env, before=lambda: shutil.rmtree(hugo_out / "pagefind", ignore_errors=True))
-    else:
+    elif "hugo" in tools:
         print("  (hugo not found: skipped)")
     if peers and "mkdocs" in tools and (mkdocs := tool("mkdocs")):
         site = mkdocs_site(articles, work / "mkdocs")
@@ -232,12 +234,14 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
     elif peers and "pelican" in tools:
         print("  (pelican not found: pip install -e '.[bench]')")
 
-    print(f"  {'tool':<30} {'wall':>9} {'CPU':>9} {'ms/article':>10} {'art/s':>8} {'peak RSS':>10} {'tree RSS':>10}")
+    print(f"  {'tool':<30} {'wall':>9} {'CPU':>9} {'ms/article':>10} {'art/s':>8} {'peak RSS':>10} {'tree RSS':>10}"
+          f" {'tree PSS':>10}")
     for tool_name, s in rows.items():
         print(f"  {tool_name:<30} {s.wall:>8.2f}s {s.cpu:>8.2f}s {1000 * s.wall / n:>10.2f} {n / s.wall:>8,.0f}"
-              f" {measure.mib(s.peak_rss):>10} {measure.mib(s.peak_tree_rss):>10}")
+              f" {measure.mib(s.peak_rss):>10} {measure.mib(s.peak_tree_rss):>10} {measure.mib(s.peak_tree_pss):>10}")
     if "ordbog (cold cache)" in rows:
         print_ratios(rows)
+        print_reference(rows, n)
 
 
 def _has_module(name: str) -> bool:
@@ -260,8 +264,36 @@ def print_ratios(rows: dict[str, measure.Summary]) -> None:
             wall = rows["Hugo"].wall + (pagefind.wall if pagefind else 0)
             cpu = rows["Hugo"].cpu + (pagefind.cpu if pagefind else 0)
             parts.append(f"{ours.wall / wall:.2f}× the time of Hugo + Pagefind [CPU {ours.cpu / cpu:.2f}×] (goal ≤ 2)")
-            parts.append(f"peak tree RSS {ours.peak_tree_rss / rows['Hugo'].peak_tree_rss:.2f}× Hugo's (goal < 1)")
-        print(f"  ordbog {mode}: " + "; ".join(parts))
+            parts.append(f"peak tree PSS {ours.peak_tree_pss / rows['Hugo'].peak_tree_pss:.2f}× Hugo's"
+                         f" [tree RSS {ours.peak_tree_rss / rows['Hugo'].peak_tree_rss:.2f}×] (goal < 1)")
+        if parts:
+            print(f"  ordbog {mode}: " + "; ".join(parts))
+
+
+# The peers as measured for issue 3 on this machine (whole-process wall, median of 5) on the
+# 485- and 4,850-article versions of the corpus: (articles, seconds or MiB). Printed as a labelled
+# reference, scaled per article, so the slow peers need not be rerun at ×10 for every measurement.
+ISSUE_REFERENCE = {
+    485: {"Hugo": 0.37, "Pagefind": 0.43, "Pelican": 1.9, "MkDocs + Material": 2.3, "Hugo MiB": 136},
+    4850: {"Hugo": 3.0, "Pagefind": 3.7, "Pelican": 16.6, "MkDocs + Material": 19.5, "Hugo MiB": 910},
+}
+
+
+def print_reference(rows: dict[str, measure.Summary], n: int) -> None:
+    """Our figures against issue 3's peer figures (scaled to n articles), with the goals."""
+    size = min(ISSUE_REFERENCE, key=lambda k: abs(k - n))
+    ref = ISSUE_REFERENCE[size]
+    scale = n / size
+    print(f"  reference: issue 3's peer figures for {size:,} articles scaled ×{scale:.3f} to {n:,} (not measured now):"
+          + "".join(f" {tool} {ref[tool] * scale:.2f} s;" for tool in ("Hugo", "Pagefind", "Pelican", "MkDocs + Material"))
+          + f" Hugo {ref['Hugo MiB']} MiB (unscaled)")
+    for mode in ("cold", "warm"):
+        ours = rows[f"ordbog ({mode} cache)"]
+        parts = [f"{ref[peer] * scale / ours.wall:.2f}× faster than {peer} (goal ≥ 3)" for peer in ("MkDocs + Material", "Pelican")]
+        parts.append(f"{ours.wall / ((ref['Hugo'] + ref['Pagefind']) * scale):.2f}× the time of Hugo + Pagefind (goal ≤ 2)")
+        parts.append(f"tree PSS {ours.peak_tree_pss / 2**20:.0f} MiB, tree RSS {ours.peak_tree_rss / 2**20:.0f} MiB"
+                     f" vs Hugo's {ref['Hugo MiB']} MiB (goal below, at ×10)")
+        print(f"  ordbog {mode} vs reference: " + "; ".join(parts))
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,8 +7,11 @@ Peak memory is reported two ways:
 - `peak_rss` — the largest resident set of any single process in the run (what `/usr/bin/time`
   and `getrusage(RUSAGE_CHILDREN)` report: `os.wait4`'s `ru_maxrss`);
 - `peak_tree_rss` — the largest *sum* of resident sets of the process and all its descendants,
-  sampled every 20 ms from /proc. For a multi-process build this is the honest figure (it counts
-  pages shared after fork once per process, so it errs on the high side).
+  sampled every 20 ms from /proc. It counts every page shared after `fork` once per process
+  that maps it, so a forked worker "costs" the whole parent heap: it errs far on the high side.
+- `peak_tree_pss` — the largest sum of *proportional* set sizes (Linux `smaps_rollup`: a page
+  shared by n processes counts 1/n in each), i.e. the physical memory the tree really uses.
+  For a single process (Hugo) it equals its resident set, less shared library pages.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ class Measurement:
     peak_tree_rss: int  # bytes, largest sampled sum over the process tree
     returncode: int
     cpu: float = 0.0  # seconds of user + system CPU, the process and the children it waited for
+    peak_tree_pss: int = 0  # bytes, largest sampled sum of proportional set sizes over the tree
 
 
 def _children(pid: int) -> list[int]:
@@ -51,16 +55,34 @@ def _rss(pid: int) -> int:
         return 0
 
 
-def _tree_rss(root: int) -> int:
-    total, todo, seen = 0, [root], set()
+def _pss(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1]) * 1024
+    except (OSError, IndexError, ValueError):
+        pass
+    return 0
+
+
+def _tree(root: int) -> list[int]:
+    found, todo, seen = [], [root], set()
     while todo:
         pid = todo.pop()
         if pid in seen:
             continue
         seen.add(pid)
-        total += _rss(pid)
+        found.append(pid)
         todo += _children(pid)
-    return total
+    return found
+
+
+def _tree_rss(root: int) -> int:
+    return sum(_rss(pid) for pid in _tree(root))
+
+
+def _tree_pss(root: int) -> int:
+    return sum(_pss(pid) for pid in _tree(root))
 
 
 def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None = None,
@@ -69,13 +91,16 @@ def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None 
     out = subprocess.DEVNULL if quiet else None
     err = subprocess.PIPE if quiet else None
     peak = [0]
+    peak_pss = [0]
     started = time.perf_counter()
     proc = subprocess.Popen(list(cmd), cwd=cwd, env=env, stdout=out, stderr=err)
     done = threading.Event()
 
     def sample() -> None:
         while not done.wait(0.02):
-            peak[0] = max(peak[0], _tree_rss(proc.pid))
+            pids = _tree(proc.pid)
+            peak[0] = max(peak[0], sum(_rss(pid) for pid in pids))
+            peak_pss[0] = max(peak_pss[0], sum(_pss(pid) for pid in pids))
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
@@ -90,7 +115,8 @@ def run(cmd: Sequence[str], cwd: Path | None = None, env: dict[str, str] | None 
     if proc.returncode != 0:
         raise RuntimeError(f"{' '.join(cmd)} exited {proc.returncode}:\n{stderr.decode(errors='replace')[-3000:]}")
     cpu = usage.ru_utime + usage.ru_stime
-    return Measurement(wall, usage.ru_maxrss * 1024, max(peak[0], usage.ru_maxrss * 1024), proc.returncode, cpu)
+    return Measurement(wall, usage.ru_maxrss * 1024, max(peak[0], usage.ru_maxrss * 1024), proc.returncode, cpu,
+                       peak_pss[0])
 
 
 @dataclass(frozen=True)
@@ -101,6 +127,7 @@ class Summary:
     peak_rss: int  # median
     peak_tree_rss: int  # median
     cpu: float = 0.0  # median
+    peak_tree_pss: int = 0  # median
 
 
 def summarise(measurements: Sequence[Measurement]) -> Summary:
@@ -111,6 +138,7 @@ def summarise(measurements: Sequence[Measurement]) -> Summary:
         peak_rss=int(statistics.median(m.peak_rss for m in measurements)),
         peak_tree_rss=int(statistics.median(m.peak_tree_rss for m in measurements)),
         cpu=statistics.median(m.cpu for m in measurements),
+        peak_tree_pss=int(statistics.median(m.peak_tree_pss for m in measurements)),
     )
 
 
