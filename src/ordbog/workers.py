@@ -38,6 +38,9 @@ BACKGROUND_MIN = 50  # one forked process (~10 ms) pays off as soon as the work 
 CHUNK = 64
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers
+# CPUs kept busy by running `Background` jobs: a pool started meanwhile leaves them theirs (more
+# processes than CPUs only add memory — each forked worker's resident set — and switching)
+_BUSY_ELSEWHERE = 0
 
 
 def jobs() -> int:
@@ -90,7 +93,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     `fn` and `items` reach the workers by fork, not by pickling; results are pickled back.
     """
     global _JOB
-    n_jobs = min(jobs(), max(1, len(items) // CHUNK))
+    n_jobs = min(jobs() - _BUSY_ELSEWHERE, max(1, len(items) // CHUNK))
     if n_jobs < 2 or len(items) < PARALLEL_MIN or not _fork_available():
         results = []
         for item in items:
@@ -114,6 +117,11 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         gc.unfreeze()
 
 
+def _busy(delta: int) -> None:
+    global _BUSY_ELSEWHERE
+    _BUSY_ELSEWHERE += delta
+
+
 class Background:
     """`fn()` computed in a forked process while this one does other work; `.result()` collects it.
 
@@ -130,6 +138,7 @@ class Background:
             self._proc = ctx.Process(target=self._child, args=(child,))  # not daemonic: it may start a pool
             self._proc.start()
             child.close()
+            _busy(+1)
 
     def _child(self, conn) -> None:
         _die_with_parent()
@@ -149,6 +158,7 @@ class Background:
             ok, value = True, self._fn()
         finally:
             self._proc.join()
+            _busy(-1)
         if not ok:
             raise value
         return value
