@@ -1,10 +1,12 @@
 """The live preview's contract: after any sequence of edits, its output equals a clean full build.
 
 Random edit sequences (words, titles, aliases, related links, new, deleted and renamed articles,
-broken YAML and impossible dates that are later fixed, ordbog.toml and template overrides) are
-applied to a small Danish site. After every step the incremental rebuild's files must equal
-`build(config, keep_going=True).files`, and the preview's output folder must equal a fresh build
-written to disk, byte for byte.
+articles moved between folders, a folder renamed, drafts in an ignored folder, an editor's atomic
+save through a temporary file, broken YAML and impossible dates that are later fixed, ordbog.toml
+and template overrides) are applied to a small Danish site. Each rebuild is told exactly the paths
+the edit touched, as the watcher reports them. After every step the incremental rebuild's files
+must equal `build(config, keep_going=True).files`, and the preview's output folder must equal a
+fresh build written to disk, byte for byte.
 """
 
 from __future__ import annotations
@@ -62,6 +64,9 @@ class EditableSite:
         self.broken: dict[Path, str] = {}
         for title in TITLES[:5]:
             self.write(self.content / f"{slug_of(title)}.md", article_text(title, rng, TITLES[:5]))
+        self.folder = self.content / "emner"
+        self.write(self.folder / f"{slug_of(TITLES[5])}.md", article_text(TITLES[5], rng, TITLES[:5]))
+        self.write(self.content / "_kladder" / "kladde.md", article_text("Kladde", rng, TITLES[:5]))
 
     def write(self, path: Path, text: str) -> list[Path]:
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -69,10 +74,11 @@ class EditableSite:
         return [path]
 
     def articles(self) -> list[Path]:
-        return sorted(self.content.glob("*.md"))
+        return sorted(p for p in self.content.rglob("*.md") if not p.relative_to(self.content).parts[0].startswith("_"))
 
     def titles(self) -> list[str]:
-        return [t for t in TITLES if (self.content / f"{slug_of(t)}.md").exists()]
+        stems = {p.stem for p in self.articles()}
+        return [t for t in TITLES if slug_of(t) in stems]
 
     def pick(self) -> Path | None:
         found = [p for p in self.articles() if p not in self.broken]
@@ -124,6 +130,50 @@ class EditableSite:
         path.rename(target)
         return [path, target]
 
+    def move_into_folder(self) -> list[Path]:
+        path = self.pick()
+        if path is None:
+            return []
+        target = self.folder / path.name
+        if target.exists():
+            return []
+        target.parent.mkdir(exist_ok=True)
+        path.rename(target)
+        return [path, target]
+
+    def move_out_of_folder(self) -> list[Path]:
+        inside = [p for p in self.articles() if p.parent == self.folder and p not in self.broken]
+        if not inside or (self.content / inside[0].name).exists():
+            return []
+        inside[0].rename(self.content / inside[0].name)
+        return [inside[0], self.content / inside[0].name]
+
+    def rename_folder(self) -> list[Path]:
+        """The watcher reports a folder rename as the two folders, not the files inside."""
+        if not self.folder.is_dir():
+            return []
+        target = self.folder.with_name("emner-2" if self.folder.name == "emner" else "emner")
+        self.folder.rename(target)
+        self.broken = {target / p.name if p.parent == self.folder else p: t for p, t in self.broken.items()}
+        touched = [self.folder, target]
+        self.folder = target
+        return touched
+
+    def write_draft(self) -> list[Path]:
+        draft = self.content / "_kladder" / "kladde.md"
+        return self.write(draft, draft.read_text(encoding="utf-8") + f"\nMere om {self.rng.choice(WORDS)}.\n")
+
+    def editor_save(self) -> list[Path]:
+        """Write a temporary file next to the article, then rename it over the article (atomic save)."""
+        path = self.pick()
+        if path is None:
+            return []
+        temporary = path.with_name(f".{path.name}.tmp")
+        text = path.read_text(encoding="utf-8")
+        temporary.write_text(text.replace(" og ", " samt ", 1), encoding="utf-8")
+        temporary.rename(path)
+        return [temporary, path]
+
     def break_file(self) -> list[Path]:
         path = self.pick()
         if path is None:
@@ -155,7 +205,8 @@ class EditableSite:
 
 
 EDITS = ["edit_word", "change_title", "add_alias", "add_article", "delete_article", "rename_article",
-         "break_file", "fix_file", "touch_toml", "toggle_template"]
+         "break_file", "fix_file", "touch_toml", "toggle_template", "move_into_folder", "move_out_of_folder",
+         "rename_folder", "write_draft", "editor_save"]
 
 
 def tree(folder: Path) -> dict[str, bytes]:
@@ -209,7 +260,7 @@ def test_a_one_word_edit_renders_one_article_and_writes_only_its_files(tmp_path:
     config, _ = load_config(site.content, tmp_path / "_site", None)
     assert config is not None
     snapshot, first = rebuild(config, None)
-    assert first.rendered_articles == 5
+    assert first.rendered_articles == 6  # five at the top, one in a subfolder (the draft folder is skipped)
     path = site.content / "knaesmerter.md"
     site.write(path, path.read_text(encoding="utf-8").replace("Ofte, men", "Tit, men"))
     snapshot, delta = rebuild(config, snapshot, [path])
@@ -289,7 +340,7 @@ def test_a_new_inflected_form_in_one_article_changes_links_like_a_full_build(tmp
     snapshot, _ = rebuild(config, None)
     path = content / "loebetraening.md"
     path.write_text(other.replace("pas på senerne", "pas på tendinosen"), encoding="utf-8")
-    snapshot, delta = rebuild(config, snapshot, [path])
+    snapshot, _ = rebuild(config, snapshot, [path])
     render.environment.cache_clear()
     assert dict(snapshot.files) == build.build(config, keep_going=True).files
     linked = snapshot.site.by_slug()["loebetraening"].links

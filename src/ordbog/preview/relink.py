@@ -26,6 +26,7 @@ import Stemmer
 from ordbog import link
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
+from ordbog.linkinline import Segments
 from ordbog.linkterms import WORD
 from ordbog.model import Article, Site
 
@@ -96,10 +97,24 @@ def vocabulary_change(previous: LinkState, facts: Mapping[tuple[str, str], Facts
 
 
 def changed_keys(old: Any, new: Any, changed_slugs: set[str]) -> set[str]:
-    """Automaton keys whose pattern differs between two indexes (or points at an added/removed slug)."""
+    """Automaton keys whose pattern differs between two indexes (or points at an added/removed slug).
+
+    An index has hundreds of thousands of keys but only as many terms as titles, aliases and
+    keywords, shared by the keys of their forms: terms are compared once per pair, not per key.
+    """
     a, b = old.terms.patterns, new.terms.patterns
-    keys = {k for k in a.keys() ^ b.keys()}
-    keys |= {k for k in a.keys() & b.keys() if a[k] != b[k] or a[k].term.dest in changed_slugs}
+    keys = set(a.keys() ^ b.keys())
+    same_terms: dict[tuple[int, int], bool] = {}
+    for key, q in b.items():
+        p = a.get(key)
+        if p is None:
+            continue
+        pair = (id(p.term), id(q.term))
+        same = same_terms.get(pair)
+        if same is None:
+            same = same_terms[pair] = p.term == q.term and p.term.dest not in changed_slugs
+        if not same or p.cased != q.cased or p.inflected != q.inflected:
+            keys.add(key)
     return keys
 
 
@@ -131,8 +146,8 @@ def link_incremental(config: Config, site: Site, previous: LinkState | None) -> 
     same_index = terms == previous.terms and proper == previous.proper and not (stemmed & stems)
     if same_index:
         index, diags = previous.index, list(previous.diagnostics)
-    else:
-        index, diags = link.site_index(config, site)
+    else:  # the site's words are known: one text of them spares reading every article again
+        index, diags = link.site_index(config, site, [Segments(words=" ".join(sorted(vocabulary)))])
     slugs = frozenset(by_slug)
     changed_slugs = set(slugs ^ previous.sources.keys())
     firsts = set() if same_index else {k.split(" ", 1)[0] for k in changed_keys(previous.index, index, changed_slugs)}
