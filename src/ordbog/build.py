@@ -13,7 +13,6 @@ from ordbog import analyse, link, load, render, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
-from ordbog.search import web as search_web
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -64,6 +63,8 @@ def site_extras(config: Config, site: Site) -> dict[str, bytes]:
 
     Both `build` and the live preview add these to the rendered files, so put new ones here.
     """
+    from ordbog.search import web as search_web  # here: its imports (numpy …) load in the background process
+
     return search_web.site_files(config, site)
 
 

@@ -11,9 +11,9 @@ import json
 import os
 from collections.abc import Callable
 from functools import cache
+from html import escape as html_escape
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape as xml_escape
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
@@ -180,7 +180,7 @@ def render_sitemap(config: Config, site: Site) -> str:
     lines = ['<?xml version="1.0" encoding="UTF-8"?>', '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">']
     for url, lastmod in entries:
         lines.append("  <url>")
-        lines.append(f"    <loc>{xml_escape(urls.absolute(config, url))}</loc>")
+        lines.append(f"    <loc>{html_escape(urls.absolute(config, url), quote=False)}</loc>")  # & < >, as XML needs
         if lastmod:
             lines.append(f"    <lastmod>{lastmod.isoformat()}</lastmod>")
         lines.append("  </url>")
