@@ -160,3 +160,59 @@ def test_any_sequence_of_builds_leaves_exactly_the_last_ones_files(tmp_path_fact
         assert tree(out) == expected(files)
         assert folders(out) == needed_folders(files)
         assert sorted(p.name for p in base.iterdir() if p.name != "cache") == ["content", "site"]
+
+
+@pytest.mark.slow
+def test_kill_9_while_the_spare_is_refreshed_leaves_the_previous_output_byte_identical(tmp_path: Path) -> None:
+    """As the kill test in test_hardening_write.py, with the caches (and so the spare output) on."""
+    import random
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from tests.test_hardening_write import ROOT, generate_corpus
+    from tests.test_hardening_write import tree as digests
+
+    content, out, cache_dir = tmp_path / "content", tmp_path / "_site", tmp_path / "cache"
+    env = os.environ | {"ORDBOG_CACHE_DIR": str(cache_dir), "PYTHONPATH": str(ROOT / "src")}
+
+    def start(target: Path) -> subprocess.Popen:
+        return subprocess.Popen([sys.executable, "-m", "ordbog", "build", "--content", str(content), "--out",
+                                 str(target), "-q"], cwd=tmp_path, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    generate_corpus(300, content, seed=5)
+    for _ in range(2):  # the second build leaves a spare
+        assert start(out).wait(timeout=600) == 0
+    started = time.monotonic()
+    assert start(out).wait(timeout=600) == 0  # a warm build: refreshes the spare and swaps it in
+    duration = time.monotonic() - started
+    before = digests(out)
+    rng = random.Random(20241126)
+    killed = 0
+    for i, moment in enumerate(sorted(rng.uniform(0.3, 1.0) * duration for _ in range(6))):
+        (content / f"ny-{i}.md").write_text(f"---\ntitle: \"Ny {i}\"\n---\n\nEt nyt afsnit.\n", encoding="utf-8")
+        proc = start(out)
+        time.sleep(moment)
+        if proc.poll() is not None:
+            assert proc.returncode == 0
+            before = digests(out)
+            continue
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait(timeout=60)
+        killed += 1
+        after = digests(out)
+        if after != before:  # killed after the swap: then it must be the whole new site
+            reference = tmp_path / f"ref-{i}"
+            env_off = env | {"ORDBOG_CACHE_DIR": "off"}
+            assert subprocess.run([sys.executable, "-m", "ordbog", "build", "--content", str(content), "--out",
+                                   str(reference), "-q"], cwd=tmp_path, env=env_off, capture_output=True).returncode == 0
+            assert after == digests(reference), f"half-written output after a kill at {moment:.2f} s"
+            before = after
+    assert killed >= 2
+    assert start(out).wait(timeout=600) == 0
+    reference = tmp_path / "ref-final"
+    assert subprocess.run([sys.executable, "-m", "ordbog", "build", "--content", str(content), "--out", str(reference),
+                           "-q"], cwd=tmp_path, env=env | {"ORDBOG_CACHE_DIR": "off"}, capture_output=True).returncode == 0
+    assert digests(out) == digests(reference)
