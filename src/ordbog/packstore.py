@@ -86,6 +86,7 @@ class PackStore:
     def flush(self) -> None:
         """Write the changed shards (atomically; a cache that cannot be written is skipped)."""
         oldest = _today() - self.max_age_days
+        self.load_all()  # so stale entries are dropped from every shard, not only the ones read
         stale = {name for name, shard in self._shards.items()
                  if any(entry[0] < oldest for entry in shard.values() if isinstance(entry, tuple) and entry)}
         for name in sorted(self._dirty | stale):
