@@ -94,7 +94,7 @@ class Preview:
         time.sleep(0.05)
         if not wait_for_index:
             return time.perf_counter()
-        while self.session.extras_pending() and time.monotonic() < deadline:
+        while (self.session.extras_pending() or self.session.writing) and time.monotonic() < deadline:
             time.sleep(0.01)
         return time.perf_counter()
 

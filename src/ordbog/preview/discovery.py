@@ -11,6 +11,7 @@ walks the folder again.
 from __future__ import annotations
 
 import bisect
+import functools
 import os
 import stat
 from collections.abc import Collection
@@ -96,13 +97,9 @@ def apply_changes(found: Discovered, changed: Collection[Path]) -> Discovered | 
         if not stat.S_ISDIR(mode) and load.article_name(path.name) and path not in paths:
             added.append(path)
     ordered = list(paths)
-    if added:
-        keys = [walk_order(found.content_dir, p) for p in ordered]
-        for path in sorted(set(added), key=lambda p: walk_order(found.content_dir, p)):
-            key = walk_order(found.content_dir, path)
-            at = bisect.bisect_left(keys, key)
-            keys.insert(at, key)
-            ordered.insert(at, path)
+    order = functools.partial(walk_order, found.content_dir)
+    for path in set(added):
+        ordered.insert(bisect.bisect_left(ordered, order(path), key=order), path)
     if len(ordered) == len(found.paths) and not added:
         return found
     return Discovered(found.content_dir, tuple(ordered), found.diagnostics, found.folders)

@@ -92,7 +92,8 @@ class PreviewSession:
         self.snapshot: Snapshot | None = None
         self.problems: tuple[Diagnostic, ...] = ()  # config/template/internal errors (global)
         self.version = 0
-        self._lock = threading.Lock()
+        self._lock = threading.Lock()  # the state (snapshot, problems, version)
+        self._writing = threading.Lock()  # the output folder; taken after `_lock`, never before it
         self._unapplied: set[Path] | None = set()  # changes since the last rebuild that succeeded
 
     @property
@@ -124,6 +125,11 @@ class PreviewSession:
     def extras_pending(self) -> bool:
         return self.snapshot is not None and self.snapshot.extras_pending and not self.problems
 
+    @property
+    def writing(self) -> bool:
+        """Whether files are being written to the output folder right now."""
+        return self._writing.locked()
+
     def complete_extras(self) -> Update | None:
         """Bring the search index (the build's site-wide extras) up to date with the pages.
 
@@ -145,9 +151,14 @@ class PreviewSession:
                 return None
             self.snapshot, delta = with_extras(snapshot, extra_files)
             keep_out_of_gc()
-            apply_delta(self.out, delta)
             self.version += 1
-            return Update(self.version, delta, time.perf_counter() - began, self.errors(), reload=False)
+            update = Update(self.version, delta, time.perf_counter() - began, self.errors(), reload=False)
+            self._writing.acquire()  # before the next rebuild can: its files go out after these
+        try:  # hundreds of index files: a save meanwhile is rebuilt, then waits only to write
+            apply_delta(self.out, delta)
+        finally:
+            self._writing.release()
+        return update
 
     def _rebuild(self, changed: Collection[Path] | None) -> Delta:
         if changed is None or self._unapplied is None:
@@ -172,7 +183,8 @@ class PreviewSession:
         except Exception as exc:  # noqa: BLE001 - a bug in any stage must not take the preview down
             self.problems = (internal_diagnostic(exc),)
             return Delta()
-        apply_delta(self.out, delta)
+        with self._writing:
+            apply_delta(self.out, delta)
         self.config, self.snapshot, self.problems = config, snapshot, ()
         self._unapplied = set()
         keep_out_of_gc()
