@@ -48,16 +48,19 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
         for variant in variants:  # "kommer af med" also asks for "behandling"
             for pid, score in searcher.passage_scores(hit.doc, variant).items():
                 scores[pid] = max(scores.get(pid, 0.0), score * variant.weight)
+        best: tuple[int, float] | None = None
         for pid, score in scores.items():
-            p = searcher.index.passages[pid]
-            exact = p.kind == "faq" and bool(key) and searcher.question_keys.get(pid) == key
+            faq = pid in searcher.question_keys  # FAQ passages, and only they, have a question key
+            exact = faq and bool(key) and searcher.question_keys[pid] == key
             if score <= 0 and not exact:
                 continue  # a passage without the query's words answers nothing
             score += DOC_PRIOR * hit.score / top
-            if p.kind == "faq":
+            if faq:
                 score += FAQ_PRIOR + (EXACT_QUESTION_BONUS if exact else 0.0)
-            if hit.doc not in out or score > out[hit.doc].score:
-                out[hit.doc] = Answer(p, score)
+            if best is None or score > best[1]:
+                best = (pid, score)
+        if best is not None:
+            out[hit.doc] = Answer(searcher.index.passages[best[0]], best[1])
     return out
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import heapq
 import math
-from collections import OrderedDict
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -27,7 +26,6 @@ PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long qu
 RERANK_DEPTH = 20
 MAX_POSTINGS_SCANNED = 2000  # per term, best first: what the static (browser) index keeps; the CLI scans all
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
-DOC_TERMS_MEMO = 4096  # articles whose passage terms stay decoded between queries
 
 __all__ = ["Hit", "Searcher", "question_key"]
 
@@ -51,16 +49,10 @@ class Searcher:
         self.vocab = Vocabulary(index.vocab)
         self.n_docs = max(1, len(index.docs))
         self._passage_memo: dict[tuple[int, Variant], dict[int, float]] = {}
-        self._doc_terms: OrderedDict[int, dict[str, tuple[tuple[int, float], ...]]] = OrderedDict()
 
     @cached_property
-    def title_docs(self) -> dict[str, set[int]]:
-        out: dict[str, set[int]] = {}
-        for n, d in enumerate(self.index.docs):
-            for names in (d.title_terms, *d.alias_terms):
-                for t in names:
-                    out.setdefault(t, set()).add(n)
-        return out
+    def titles(self) -> _TitleLists:
+        return _TitleLists(self.index)
 
     @property
     def question_keys(self) -> dict[int, str]:
@@ -130,46 +122,31 @@ class Searcher:
         matched = total > 0
         ratio = covered / (sum(weights) or 1.0)
         scores = total * (ratio if COVERAGE_POWER == 1.0 else ratio**COVERAGE_POWER)
-        terms = {t for clause in variant.clauses for t, _ in clause}
-        for doc in set().union(*(self.title_docs.get(t, ()) for t in terms)):
-            if matched[doc]:
-                scores[doc] += self.title_bonus(doc, variant, terms)
+        bonus = self.titles.bonuses(variant)
+        if bonus is not None:
+            scores[matched] += bonus[matched]
         return scores, matched
-
-    def title_bonus(self, doc: int, variant: Variant, terms: set[str]) -> float:
-        """TITLE_BONUS × (share of the title's terms in the query) × (share of the query in the title)."""
-        d = self.index.docs[doc]
-        best = 0.0
-        for names in (d.title_terms, *d.alias_terms):
-            if not names:
-                continue
-            hit_clauses = sum(1 for clause in variant.clauses if any(t in names for t, _ in clause))
-            hit_names = sum(1 for name in names if name in terms)
-            best = max(best, (hit_names / len(names)) * (hit_clauses / max(1, len(variant.clauses))))
-        return TITLE_BONUS * best
 
     @cached_property
     def avg_passage_length(self) -> float:
         lengths = self.index.passage_lengths
         return max(1.0, int(lengths.sum()) / max(1, len(lengths)))
 
-    def doc_terms(self, doc: int) -> dict[str, tuple[tuple[int, float], ...]]:
-        """Term → ((passage, tf), …) of one article: passage scoring touches only the terms it needs."""
-        found = self._doc_terms.get(doc)
-        if found is not None:
-            self._doc_terms.move_to_end(doc)
-            return found
+    def doc_terms(self, doc: int, terms: set[str]) -> dict[str, list[tuple[int, float]]]:
+        """Term → [(passage, tf), …] of one article, for the given terms only (passage order)."""
         ix = self.index
+        pids = ix.passages.of_doc(doc)
+        ids = {ix.term_ids[t]: t for t in terms if t in ix.term_ids}
+        if not pids or not ids:
+            return {}
+        bounds = ix.p_offsets[pids.start : pids.stop + 1]
+        a, b = int(bounds[0]), int(bounds[-1])
+        hits = np.flatnonzero(np.isin(ix.p_terms[a:b], np.fromiter(ids, dtype=np.int32, count=len(ids))))
+        owners = np.searchsorted(bounds, a + hits, "right") - 1 + pids.start
         grouped: dict[str, list[tuple[int, float]]] = {}
-        terms = ix.terms
-        for pid in ix.passages.of_doc(doc):
-            a, b = int(ix.p_offsets[pid]), int(ix.p_offsets[pid + 1])
-            for t, tf in zip(ix.p_terms[a:b].tolist(), ix.p_tf[a:b].tolist()):
-                grouped.setdefault(terms[t], []).append((pid, tf))
-        found = self._doc_terms[doc] = {t: tuple(v) for t, v in grouped.items()}
-        if len(self._doc_terms) > DOC_TERMS_MEMO:
-            self._doc_terms.popitem(last=False)
-        return found
+        for t, pid, tf in zip(ix.p_terms[a + hits].tolist(), owners.tolist(), ix.p_tf[a + hits].tolist()):
+            grouped.setdefault(ids[t], []).append((pid, tf))
+        return grouped
 
     def passage_idf(self, term: str) -> float:
         n = max(1, len(self.index.passages))
@@ -186,7 +163,7 @@ class Searcher:
 
     def _passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
         lengths, avg = self.index.passage_lengths, self.avg_passage_length
-        terms = self.doc_terms(doc)
+        terms = self.doc_terms(doc, {t for clause in variant.clauses for t, _ in clause})
         scores = dict.fromkeys(self.index.passages.of_doc(doc), 0.0)
         for clause in variant.clauses:
             best: dict[int, float] = {}
@@ -215,3 +192,49 @@ def _top(scores: np.ndarray, candidates: np.ndarray, k: int) -> list[int]:
         candidates = candidates[values >= kth]  # everything tied with the k-th stays in
     pairs = heapq.nsmallest(k, zip((-scores[candidates]).tolist(), candidates.tolist()))
     return [doc for _, doc in pairs]
+
+
+class _TitleLists:
+    """Every non-empty title or alias term list of the index, and term → (list, occurrences).
+
+    `bonuses(variant)` is TITLE_BONUS × max over an article's lists of (share of the list's terms
+    in the query) × (share of the query's clauses in the list), for every article at once.
+    """
+
+    def __init__(self, index: SearchIndex) -> None:
+        docs, lengths, postings = [], [], {}
+        for n, d in enumerate(index.docs):
+            for names in (d.title_terms, *d.alias_terms):
+                if names:
+                    for t in dict.fromkeys(names):
+                        postings.setdefault(t, ([], []))
+                        postings[t][0].append(len(docs))
+                        postings[t][1].append(names.count(t))
+                    docs.append(n)
+                    lengths.append(len(names))
+        self.n_docs = len(index.docs)
+        self.list_doc = np.array(docs, dtype=np.int64)
+        self.list_len = np.array(lengths, dtype=np.int64)
+        self.postings = {t: (np.array(a, dtype=np.int64), np.array(b, dtype=np.int64)) for t, (a, b) in postings.items()}
+        self.doc_starts = np.flatnonzero(np.r_[True, self.list_doc[1:] != self.list_doc[:-1]]) if docs else self.list_doc
+
+    def bonuses(self, variant: Variant) -> np.ndarray | None:
+        terms = {t for clause in variant.clauses for t, _ in clause}
+        if not any(t in self.postings for t in terms):
+            return None
+        names_hit = np.zeros(len(self.list_doc), dtype=np.int64)
+        for t in terms:
+            if t in self.postings:
+                lists, counts = self.postings[t]
+                names_hit[lists] += counts
+        clauses_hit = np.zeros(len(self.list_doc), dtype=np.int64)
+        for clause in variant.clauses:
+            present = np.zeros(len(self.list_doc), dtype=bool)
+            for t, _ in clause:
+                if t in self.postings:
+                    present[self.postings[t][0]] = True
+            clauses_hit += present
+        share = (names_hit / self.list_len) * (clauses_hit / max(1, len(variant.clauses)))
+        out = np.zeros(self.n_docs)
+        out[self.list_doc[self.doc_starts]] = TITLE_BONUS * np.maximum.reduceat(share, self.doc_starts)
+        return out

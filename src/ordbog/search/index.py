@@ -79,9 +79,16 @@ class Passages(Sequence[Passage]):
         s = self.strings
         return Passage(int(self.docs[i]), PASSAGE_KINDS[self.kinds[i]], s[3 * i], s[3 * i + 1], s[3 * i + 2])
 
+    @cached_property
+    def _starts(self) -> list[int]:
+        """Article → its first passage number (passages are stored in article order)."""
+        last = int(self.docs[-1]) if len(self.docs) else -1
+        return np.searchsorted(self.docs, np.arange(last + 2)).tolist()
+
     def of_doc(self, doc: int) -> range:
-        """Passage numbers of one article (passages are stored in article order)."""
-        return range(int(np.searchsorted(self.docs, doc, "left")), int(np.searchsorted(self.docs, doc, "right")))
+        """Passage numbers of one article."""
+        starts = self._starts
+        return range(starts[doc], starts[doc + 1]) if doc + 1 < len(starts) else range(0)
 
 
 @dataclass(frozen=True, eq=False)
