@@ -208,7 +208,7 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     old = reuse.site.by_slug() if reuse else {}
     moved = moved_slugs(old, by_slug)
     backrefs, moved_refs = backreferences(site, by_slug, old, reuse.backrefs if reuse else None, moved)
-    per_article, n_rendered = render_changed(config, site, by_slug, backrefs, old, reuse.rendered if reuse else _EMPTY,
+    per_article, rendered_anew = render_changed(config, site, by_slug, backrefs, old, reuse.rendered if reuse else _EMPTY,
                                              moved, moved_refs)
     listing = listing_files(config, site, reuse.site if reuse else None, reuse.listing if reuse else None)
     static = render.static_files(config)
@@ -216,12 +216,13 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     if extras and not same_site(extras_site, site):
         extra_files, extras_site = build.site_extras(config, site), site
     top = {**listing, **static, **extra_files}
-    files, touched = assemble(per_article, top, (previous.rendered, previous.files, previous.top) if previous else None)
+    files, touched = assemble(per_article, top, (previous.rendered, previous.files, previous.top) if previous else None,
+                              rendered_anew | moved)
     snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
                         MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags),
                         links[0], MappingProxyType(extra_files), extras_site, discovered, backrefs,
                         MappingProxyType(static), frozenset(top))
-    return snapshot, diff(previous.files if previous else _EMPTY, files, n_rendered, touched)
+    return snapshot, diff(previous.files if previous else _EMPTY, files, len(rendered_anew), touched)
 
 
 def previous_extras(previous: Snapshot | None, site: Site, fresh: bool) -> tuple[Mapping[str, bytes], Site | None]:
@@ -235,7 +236,7 @@ def previous_extras(previous: Snapshot | None, site: Site, fresh: bool) -> tuple
 def with_extras(snapshot: Snapshot, extra_files: Mapping[str, bytes]) -> tuple[Snapshot, Delta]:
     """`snapshot` with `build.site_extras(snapshot.config, snapshot.site)` swapped in."""
     top = {**snapshot.listing, **snapshot.static, **extra_files}
-    files, touched = assemble(snapshot.rendered, top, (snapshot.rendered, snapshot.files, snapshot.top))
+    files, touched = assemble(snapshot.rendered, top, (snapshot.rendered, snapshot.files, snapshot.top), set())
     done = replace(snapshot, files=MappingProxyType(files), extras=MappingProxyType(dict(extra_files)),
                    extras_site=snapshot.site, top=frozenset(top))
     return done, diff(snapshot.files, files, 0, touched)

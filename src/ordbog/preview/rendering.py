@@ -67,14 +67,15 @@ def backreferences(site: Site, by_slug: Mapping[str, Article], old: Mapping[str,
 
 def render_changed(config: Config, site: Site, by_slug: Mapping[str, Article], backrefs: Refs,
                    old: Mapping[str, Article], previous: Mapping[str, Rendered],
-                   moved: set[str], moved_refs: set[str] | None) -> tuple[dict[str, Rendered], int]:
-    """slug → what was rendered for every article, rendering only those whose inputs changed.
+                   moved: set[str], moved_refs: set[str] | None) -> tuple[dict[str, Rendered], set[str]]:
+    """slug → what was rendered for every article, rendering only those whose inputs changed;
+    and the slugs rendered anew (the only ones whose files can differ from the previous ones).
 
     An article's inputs are the article itself and what `render.article_context` looked up in
     the site (recorded by `ReadLog`): when neither changed, not even the context is recomputed.
     """
     out: dict[str, Rendered] = {}
-    rendered = 0
+    rendered: set[str] = set()
     for article in site.articles:
         slug = article.slug
         hit = previous.get(slug)
@@ -94,7 +95,7 @@ def render_changed(config: Config, site: Site, by_slug: Mapping[str, Article], b
         else:
             files = MappingProxyType(render.article_files(config, article, by_slug, backrefs))  # type: ignore[arg-type]
             out[slug] = Rendered(context, files, reads)
-            rendered += 1
+            rendered.add(slug)
     return out, rendered
 
 
@@ -109,12 +110,13 @@ def listing_files(config: Config, site: Site, previous_site: Site | None,
 
 def assemble(rendered: Mapping[str, Rendered], top: Mapping[str, bytes],
              previous: tuple[Mapping[str, Rendered], Mapping[str, bytes], frozenset[str]] | None,
-             ) -> tuple[dict[str, bytes], set[str] | None]:
+             candidates: set[str] | None = None) -> tuple[dict[str, bytes], set[str] | None]:
     """Every article's files with `top` (listing, static, extras) laid over them, as a full build does.
 
     `previous` is (rendered, files, top's paths) of the previous build: when `top` has the same
-    paths, its files are updated for the articles whose files changed only. Returns the files and
-    the paths that may differ from the previous files (None: any may).
+    paths, its files are updated for the articles whose files changed only — at most the slugs in
+    `candidates` (rendered anew, added or removed), when given. Returns the files and the paths
+    that may differ from the previous files (None: any may).
     """
     if previous is None or previous[2] != top.keys():
         files = {path: data for done in rendered.values() for path, data in done.files.items()}
@@ -123,11 +125,14 @@ def assemble(rendered: Mapping[str, Rendered], top: Mapping[str, bytes],
     old_rendered, old_files, _ = previous
     files = dict(old_files)
     touched = set(top)
-    for slug in old_rendered.keys() - rendered.keys():
+    gone = old_rendered.keys() - rendered.keys() if candidates is None else {
+        s for s in candidates if s in old_rendered and s not in rendered}
+    for slug in gone:
         touched.update(old_rendered[slug].files)
         for path in old_rendered[slug].files:
             files.pop(path, None)
-    for slug, done in rendered.items():
+    for slug in rendered if candidates is None else candidates & rendered.keys():
+        done = rendered[slug]
         before = old_rendered.get(slug)
         if before is not None and before.files is done.files:
             continue
