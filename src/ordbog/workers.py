@@ -34,6 +34,7 @@ from ordbog.model import Article, Source
 T = TypeVar("T")
 R = TypeVar("R")
 PARALLEL_MIN = 400  # below this, starting processes costs more than it saves
+ANALYSE_PARALLEL_MIN = 200  # parsing costs ~2 ms an article: a pool pays off from a few hundred
 BACKGROUND_MIN = 50  # one forked process (~10 ms) pays off as soon as the work it overlaps takes longer
 CHUNK = 64
 
@@ -87,14 +88,15 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     return [fn(items[i]) for i in range(*bounds)]
 
 
-def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[int], None] | None = None) -> list[R]:
+def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[int], None] | None = None,
+                min_items: int | None = None) -> list[R]:
     """[fn(item) for item in items], in forked workers when worth it; results in input order.
 
     `fn` and `items` reach the workers by fork, not by pickling; results are pickled back.
     """
     global _JOB
     n_jobs = min(jobs() - _BUSY_ELSEWHERE, max(1, len(items) // CHUNK))
-    if n_jobs < 2 or len(items) < PARALLEL_MIN or not _fork_available():
+    if n_jobs < 2 or len(items) < (PARALLEL_MIN if min_items is None else min_items) or not _fork_available():
         results = []
         for item in items:
             results.append(fn(item))
@@ -191,11 +193,12 @@ def analyse_sources(
         for i, key in enumerate(keys):
             results[i] = store.get(key)
     missing = [i for i, found in enumerate(results) if found is None]
-    if missing and store is None and (len(missing) < PARALLEL_MIN or jobs() < 2):
+    pool_from = min(PARALLEL_MIN, ANALYSE_PARALLEL_MIN)
+    if missing and store is None and (len(missing) < pool_from or jobs() < 2):
         for i in missing:
             results[i] = analyse.analyse(sources[i])
         return results  # type: ignore[return-value]
-    records = map_ordered(_analysed_record, [sources[i] for i in missing])
+    records = map_ordered(_analysed_record, [sources[i] for i in missing], min_items=pool_from)
     for i, record in zip(missing, records):
         payload = record[1:]
         if record[:1] == b"M":
