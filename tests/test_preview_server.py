@@ -193,6 +193,23 @@ def test_renaming_an_article_moves_its_page(preview, tmp_path: Path) -> None:
     assert not (tmp_path / "_site" / "ordbog" / "knaesmerter").exists()
 
 
+def test_folders_created_renamed_and_removed_under_the_watcher_update_the_site(preview, tmp_path: Path) -> None:
+    """The watcher names only the folder when one is created or renamed: the preview walks again."""
+    base, _, content = preview
+    folder = content / "emner"
+    folder.mkdir()
+    (folder / "hold-i-nakken.md").write_text(KNAE.replace("Knæsmerter", "Hold i nakken"), encoding="utf-8")
+    assert wait_for(lambda: httpx.get(f"{base}/ordbog/hold-i-nakken/").status_code == 200)
+    folder.rename(content / "_kladder")  # a folder `ordbog build` skips
+    assert wait_for(lambda: httpx.get(f"{base}/ordbog/hold-i-nakken/").status_code == 404)
+    (content / "_kladder").rename(folder)
+    assert wait_for(lambda: httpx.get(f"{base}/ordbog/hold-i-nakken/").status_code == 200)
+    (folder / "hold-i-nakken.md").unlink()
+    folder.rmdir()
+    assert wait_for(lambda: httpx.get(f"{base}/ordbog/hold-i-nakken/").status_code == 404)
+    assert not (tmp_path / "_site" / "ordbog" / "hold-i-nakken").exists()
+
+
 def test_the_server_survives_aborted_connections_and_many_concurrent_clients(preview) -> None:
     base, _, _ = preview
     host, port = base.removeprefix("http://").split(":")

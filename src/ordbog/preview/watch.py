@@ -58,13 +58,16 @@ async def _pump(paths: tuple[Path, ...], recursive: bool, watch_filter: DefaultF
                 queue: asyncio.Queue[set[Path] | None], stop: anyio.Event) -> None:
     if not paths:
         return
+    pause = 0.5
     while not stop.is_set():
         try:
             async for changes in awatch(*paths, watch_filter=watch_filter, recursive=recursive, step=step_ms,
                                         stop_event=stop, rust_timeout=1000):
                 queue.put_nowait({Path(p) for _, p in changes})
+                pause = 0.5
         except (OSError, RuntimeError):  # the watcher failed (e.g. a watched folder vanished): start anew
-            await asyncio.sleep(0.5)
+            await asyncio.sleep(pause)
+            pause = min(pause * 2, 8.0)
             queue.put_nowait(None)  # what happened meanwhile is unknown: check every file
 
 
