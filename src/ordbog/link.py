@@ -14,13 +14,20 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
-
 from ordbog import linkcache, urls, workers
 from ordbog.config import Config
 from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
-from ordbog.linkinline import Chosen, LinkContext, Segments, apply_links, choose_links, link_tokens, segments_of
+from ordbog.linkinline import (
+    Chosen,
+    LinkContext,
+    Segments,
+    apply_links,
+    choose_links,
+    link_tokens,
+    segments_of,
+)
 from ordbog.linkterms import (
     DEFAULT_STOP_PHRASES,
     FUNCTION_WORDS,

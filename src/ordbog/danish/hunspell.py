@@ -16,10 +16,11 @@ from __future__ import annotations
 
 import bisect
 import re
-from dataclasses import dataclass, field
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 SEARCH_PATHS = ("/usr/share/hunspell", "/usr/share/myspell", "/usr/share/myspell/dicts", "/usr/local/share/hunspell")
 NOUN_TAGS = frozenset({"+BESTEMT_ENTAL", "+PLUR_UBEK", "+PLUR_BEK"})
@@ -91,7 +92,7 @@ class Lexicon:
         forms = set() if self.need_affix in flags else {word}
         for flag in flags:
             for rule in self.rules.get(flag, ()):
-                if rule.applies(word):
+                if word.endswith(rule.strip) and rule.cond.search(word) is not None:  # rule.applies(word)
                     forms |= self._continue(rule.apply(word), rule.cont)
         return forms
 
@@ -99,7 +100,7 @@ class Lexicon:
         out = set() if (self.need_affix in cont or self.only_in_compound in cont) else {form}
         for flag in cont:
             for rule in self.rules.get(flag, ()):
-                if rule.applies(form) and not (self.only_in_compound in rule.cont):
+                if form.endswith(rule.strip) and rule.cond.search(form) is not None and self.only_in_compound not in rule.cont:
                     out.add(rule.apply(form))
         return out
 
@@ -148,7 +149,9 @@ class Lexicon:
     def _strip(self, form: str, before: str = "") -> list[tuple[Rule, str]]:
         """(rule, base) for every suffix rule that could have produced `form` from `base`; with
         `before`, only rules whose forms take the suffix flag `before` next."""
-        by_add = self._by_add if not before else self._continued_by(before)
+        by_add = self._by_add if not before else self._by_cont.get(before)
+        if not by_add:
+            return []
         found = []
         for k in range(1, min(len(form), self._longest_add + 1)):
             group = by_add.get(form[-k:])
@@ -160,16 +163,13 @@ class Lexicon:
                         found.append((rule, base))
         return found
 
-    def _continued_by(self, flag: str) -> dict[str, tuple[Rule, ...]]:
-        return self._by_cont.get(flag, {})
-
 
 class _Condition:
     """A rule's condition on the end of the word. A plain suffix ("er", half of Stavekontrolden's)
     is checked with `str.endswith`; the rest are compiled on first use (most rules never are), and
     `search` is then the compiled pattern's own method, so checking costs no Python call."""
 
-    __slots__ = ("text", "search")
+    __slots__ = ("search", "text")
 
     def __init__(self, text: str) -> None:
         self.text = text
@@ -258,9 +258,8 @@ class Headwords:
         return sorted({m.group(1) for m in lines if m is not None and not m.group(3)})
 
 
-@dataclass(frozen=True, slots=True)
-class Entry:
-    """What the dictionary says about one headword."""
+class Entry(NamedTuple):
+    """What the dictionary says about one headword (a tuple: thousands are made per build)."""
 
     flags: tuple[frozenset[str], ...]  # the flag set of each of its entries
     lemmas: tuple[str, ...]  # `ryg st:ryge`: the words it is an irregular form of
@@ -293,14 +292,17 @@ def _parse_lines(word: str, lines: list[str]) -> Entry:
 class _View:
     """One field of the entries as a read-only mapping: word → non-empty tuple."""
 
-    def __init__(self, headwords: Headwords, field: str) -> None:
-        self._headwords, self._field = headwords, field
+    def __init__(self, headwords: Headwords, field: int) -> None:
+        self._headwords, self._field, self._parsed = headwords, field, headwords._parsed
 
     def get(self, word: str, default: tuple = ()) -> tuple:
-        return getattr(self._headwords.lookup(word), self._field) or default
+        entry = self._parsed.get(word)
+        if entry is None:
+            entry = self._headwords.lookup(word)
+        return entry[self._field] or default
 
     def __contains__(self, word: object) -> bool:
-        return isinstance(word, str) and bool(getattr(self._headwords.lookup(word), self._field))
+        return isinstance(word, str) and bool(self.get(word))
 
     def __getitem__(self, word: str) -> tuple:
         found = self.get(word)
@@ -331,7 +333,7 @@ def load_lexicon(aff_path: Path) -> Lexicon:
                 by_add.setdefault(rule.add, []).append(rule)
                 for flag in rule.cont:
                     by_cont.setdefault(flag, {}).setdefault(rule.add, []).append(rule)
-    return Lexicon(rules, _View(headwords, "flags"), _View(headwords, "lemmas"), _View(headwords, "alternates"),
+    return Lexicon(rules, _View(headwords, 0), _View(headwords, 1), _View(headwords, 2),
                    headwords, special.get("NEEDAFFIX", ""), special.get("ONLYINCOMPOUND", ""),
                    {k: tuple(v) for k, v in by_add.items()}, max(map(len, by_add), default=0),
                    {flag: {k: tuple(v) for k, v in adds.items()} for flag, adds in by_cont.items()})
