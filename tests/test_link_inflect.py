@@ -3,10 +3,14 @@ tests, tests/data/hunspell/mini.*) and the real Danish dictionary when it is ins
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from ordbog.danish import hunspell
 from ordbog.danish.hunspell import ADJ, NOUN, VERB, find_dictionary, load_lexicon
 from ordbog.danish.inflect import hunspell_forms, make_inflector
 from tests.link_support import needs_dictionary
@@ -126,3 +130,12 @@ def test_answers_are_memoised_so_a_rebuild_does_not_load_the_dictionary() -> Non
     assert again._lexicon is None  # answered from the memo
     again.forms("smerte")
     assert again._lexicon is not None  # a new question loads it
+
+
+_UNITS = st.sampled_from(["a", "e", "r", "æ", "-", ".", "[aeiou]", "[^aeiou]", "[^e]", "[æøå]"])
+
+
+@given(st.lists(_UNITS, min_size=1, max_size=4).map("".join), st.text("aeiorstæøå-", max_size=6))
+def test_a_rule_condition_is_checked_as_the_regular_expression_hunspell_means(condition: str, word: str) -> None:
+    expected = re.search(f"(?:{'' if condition == '.' else condition})$", word) is not None
+    assert (hunspell._Condition(condition).search(word) is not None) == expected

@@ -137,12 +137,17 @@ class Lexicon:
 
     def _find_lemmas(self, form: str) -> list[tuple[str, frozenset[str]]]:
         out = [(form, flags) for flags in self.entries.get(form, ())]
-        for rule, base in self._strip(form):
+        stripped = self._strip(form)
+        for rule, base in stripped:
             out += [(base, flags) for flags in self.entries.get(base, ()) if rule.flag in flags]
         if out:
             return out
-        for outer, middle in self._strip(form):
-            for inner, base in self._strip(middle, before=outer.flag):
+        inner_of: dict[tuple[str, str], list[tuple[Rule, str]]] = {}  # rules of one flag often share a suffix
+        for outer, middle in stripped:
+            key = (middle, outer.flag)
+            if key not in inner_of:
+                inner_of[key] = self._strip(middle, before=outer.flag)
+            for inner, base in inner_of[key]:
                 out += [(base, flags) for flags in self.entries.get(base, ()) if inner.flag in flags]
         return out
 
@@ -165,9 +170,11 @@ class Lexicon:
 
 
 class _Condition:
-    """A rule's condition on the end of the word. A plain suffix ("er", half of Stavekontrolden's)
-    is checked with `str.endswith`; the rest are compiled on first use (most rules never are), and
-    `search` is then the compiled pattern's own method, so checking costs no Python call."""
+    """A rule's condition on the end of the word: `search(word)` is True (or a match) when the
+    rule may apply, None when not. A plain suffix ("er", half of Stavekontrolden's) is checked with
+    `str.endswith`, a sequence of letters and [classes] ("[^aeiou]er", most of the rest) one
+    character at a time; anything else is compiled as a regular expression on first use
+    (compiling the ~100 conditions a build meets would cost more than checking them)."""
 
     __slots__ = ("search", "text")
 
@@ -178,6 +185,11 @@ class _Condition:
             self.search = _anything
         elif not _REGEX_SYNTAX.search(text):
             self.search = lambda word, suffix=text: word.endswith(suffix) or None
+        elif _CLASSES.fullmatch(text):
+            self.search = _by_characters(tuple(
+                (m.group(2), bool(m.group(1))) if m.group(2) is not None else
+                ("", True) if m.group(3) == "." else (m.group(3), False)
+                for m in _UNIT.finditer(text)))
         else:
             self.search = self._compile_and_search
 
@@ -187,6 +199,23 @@ class _Condition:
 
 
 _REGEX_SYNTAX = re.compile(r"[.^$*+?{}\[\]\\|()]")
+_UNIT = re.compile(r"\[(\^?)([^\]\[\\^-]+)\]|([^\[\]\\^$*+?{}|()-])")  # [class], [^class] or one character
+_CLASSES = re.compile(rf"(?:{_UNIT.pattern})+")
+
+
+def _by_characters(units: tuple[tuple[str, bool], ...]) -> Callable[[str], object]:
+    """The check of a condition made of one-character units: (characters, negated) each."""
+    n = len(units)
+
+    def search(word: str) -> object:
+        if len(word) < n:
+            return None
+        for char, (chars, negated) in zip(word[len(word) - n :], units):
+            if (char in chars) == negated:
+                return None
+        return True
+
+    return search
 
 
 def _anything(word: str) -> bool:
