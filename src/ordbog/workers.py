@@ -145,25 +145,42 @@ class Background:
     def _child(self, conn) -> None:
         _die_with_parent()
         try:
-            payload = pickle.dumps((True, self._fn()), protocol=pickle.HIGHEST_PROTOCOL)
+            value = self._fn()
         except BaseException as exc:  # handed to the parent, which raises it
-            payload = pickle.dumps((False, exc))
-        conn.send_bytes(payload)
+            conn.send_bytes(pickle.dumps(("error", exc)))
+            conn.close()
+            return
+        if isinstance(value, dict) and all(type(k) is str and type(v) is bytes for k, v in value.items()):
+            # output files go one by one: no pickle of them all here, no second copy in the parent
+            conn.send_bytes(pickle.dumps(("files", len(value))))
+            for name, data in value.items():
+                conn.send_bytes(name.encode("utf-8"))
+                conn.send_bytes(data)
+        else:
+            conn.send_bytes(pickle.dumps(("value", value), protocol=pickle.HIGHEST_PROTOCOL))
         conn.close()
+
+    def _receive(self) -> Any:
+        kind, value = pickle.loads(self._conn.recv_bytes())
+        if kind == "error":
+            raise value
+        if kind == "files":
+            count, value = value, {}
+            for _ in range(count):
+                name = self._conn.recv_bytes().decode("utf-8")
+                value[name] = self._conn.recv_bytes()
+        return value
 
     def result(self) -> R:
         if self._proc is None:
             return self._fn()
         try:
-            ok, value = pickle.loads(self._conn.recv_bytes())
+            return self._receive()
         except EOFError:  # the child died without a word (killed, out of memory): do the work here
-            ok, value = True, self._fn()
+            return self._fn()
         finally:
             self._proc.join()
             _busy(-1)
-        if not ok:
-            raise value
-        return value
 
 
 def config_fingerprint(config: Config) -> str:

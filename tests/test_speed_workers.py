@@ -1,0 +1,60 @@
+"""Background jobs in a forked process: what they return arrives whole, errors are raised here."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from ordbog import workers
+
+
+@pytest.fixture(autouse=True)
+def two_cpus(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ORDBOG_JOBS", "2")
+
+
+def test_output_files_arrive_whole_and_in_order() -> None:
+    files = {f"soeg/{i:03d}.json": bytes([i % 256]) * (i * 997) for i in range(300)}
+    files["tom.txt"] = b""
+    files["æøå/navn.json"] = "æøå".encode()
+    job = workers.Background(lambda: dict(files))
+    assert job._proc is not None  # really forked
+    got = job.result()
+    assert got == files and list(got) == list(files)
+
+
+def test_any_other_value_is_pickled() -> None:
+    assert workers.Background(lambda: {"n": 1, "liste": [1, 2]}).result() == {"n": 1, "liste": [1, 2]}
+    assert workers.Background(lambda: ("a", None)).result() == ("a", None)
+
+
+def test_an_error_in_the_job_is_raised_by_result() -> None:
+    def fails() -> None:
+        raise ValueError("ødelagt indeks")
+
+    job = workers.Background(fails)
+    with pytest.raises(ValueError, match="ødelagt indeks"):
+        job.result()
+    assert workers._BUSY_ELSEWHERE == 0
+
+
+def test_a_job_whose_process_dies_is_done_here() -> None:
+    parent = os.getpid()
+
+    def dies_in_the_child() -> str:
+        if os.getpid() != parent:
+            os._exit(9)
+        return "gjort her"
+
+    assert workers.Background(dies_in_the_child).result() == "gjort her"
+
+
+def test_a_pool_leaves_a_running_background_job_its_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    pids = workers.map_ordered(lambda _: os.getpid(), range(6))
+    assert os.getpid() not in pids  # a pool
+    job = workers.Background(lambda: "søger")
+    assert workers.map_ordered(lambda _: os.getpid(), range(6)) == [os.getpid()] * 6  # serial meanwhile
+    assert job.result() == "søger"
