@@ -202,7 +202,13 @@ def words(text: str) -> list[str]:
 
 def respell(word: str) -> str:
     """Folded word → Danish spelling for the stemmer ("oevelser" → "øvelser")."""
-    return _RESPELL.sub(lambda m: RESPELL_MAP[m.group(0)], word)
+    if "ae" not in word and "oe" not in word and "aa" not in word:
+        return word
+    return _RESPELL.sub(_respelled, word)
+
+
+def _respelled(match: re.Match) -> str:
+    return RESPELL_MAP[match.group(0)]
 
 
 @lru_cache(maxsize=200_000)
@@ -227,19 +233,16 @@ def _fixed_stem(word: str) -> str:
 # ---------------------------------------------------------------- compounds
 
 
-def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False, memo: dict | None = None) -> str | None:
+def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False, memo: PartMemo | None = None) -> str | None:
     """The part's term when it may be a compound part: in vocab, no stopword, ≥ 4 letters or listed.
 
     The part's own spelling counts when it is a vocabulary term and its stem is not
-    ("morgen" stems to "morg", but "morgenen" put "morgen" in the vocabulary). `memo` (one dict
-    per vocabulary, strict parts only) keeps answers: an index build asks about the same
-    suffixes and prefixes of thousands of words.
+    ("morgen" stems to "morg", but "morgenen" put "morgen" in the vocabulary). `memo` (one
+    `PartMemo` per vocabulary, strict parts only) keeps answers: an index build asks about the
+    same suffixes and prefixes of thousands of words.
     """
     if memo is not None and not relaxed:
-        found = memo.get(part, memo)
-        if found is memo:
-            found = memo[part] = _known_part(part, vocab)
-        return found
+        return memo.known_part(part, vocab)
     if len(part) < MIN_PART or part in stopwords():
         return None
     t = term(part)
@@ -250,7 +253,41 @@ def _known_part(part: str, vocab: Mapping[str, int], relaxed: bool = False, memo
     return t
 
 
-def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False, memo: dict | None = None) -> tuple[str, str] | None:
+class PartMemo:
+    """`_known_part` answers for one vocabulary (a dict of them), with a cheap first test.
+
+    A part's term is its irregular form, or a prefix of the part (Snowball Danish only removes
+    letters, and folding undoes `respell`) possibly mapped by the stem fixes table; so a part
+    none of whose prefixes is an acceptable part term (or a fixed stem of one) is never a known
+    part, and its stem need not be computed. tests/test_search_analyzer.py checks the premise.
+    """
+
+    def __init__(self, vocab: Mapping[str, int]) -> None:
+        stop, short = stopwords(), short_parts()
+        allowed = {t for t in vocab if t not in stop and (len(t) >= 4 or t in short)}  # what _known_part accepts
+        self.heads = allowed | {k for k, v in stem_fixes().items() if v in allowed}
+        self.prefixes = {h[:k] for h in self.heads for k in range(1, len(h) + 1)}
+        self.known: dict[str, str | None] = {}
+
+    def possible(self, part: str) -> bool:
+        if part in irregular_forms():
+            return True
+        for k in range(1, len(part) + 1):
+            head = part[:k]
+            if head not in self.prefixes:
+                return False
+            if head in self.heads:
+                return True
+        return False
+
+    def known_part(self, part: str, vocab: Mapping[str, int]) -> str | None:
+        found = self.known.get(part, self)
+        if found is self:
+            found = self.known[part] = _known_part(part, vocab) if self.possible(part) else None
+        return found  # type: ignore[return-value]
+
+
+def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False, memo: PartMemo | None = None) -> tuple[str, str] | None:
     """Best two-part split of a folded word into vocabulary terms, with optional linking letter.
 
     A split whose left part has the word's own term is an inflection, not a compound
@@ -279,7 +316,7 @@ def split_compound(word: str, vocab: Mapping[str, int], relaxed: bool = False, m
     return best[2] if best else None
 
 
-def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2, memo: dict | None = None) -> list[str]:
+def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2, memo: PartMemo | None = None) -> list[str]:
     """All parts of a compound, recursively (index side): "bækkenbundstræning" → bækkenbund, træning, bækken, bund."""
     split = split_compound(word, vocab, memo=memo)
     if split is None:
@@ -291,7 +328,7 @@ def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2, memo: di
     return list(dict.fromkeys(parts))
 
 
-def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int], memo: dict | None = None) -> list[str]:
+def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int], memo: PartMemo | None = None) -> list[str]:
     """The surface strings of a split (needed to split parts further)."""
     for i in range(MIN_PART, len(word) - MIN_PART + 1):
         if _known_part(word[i:], vocab, memo=memo) == split[1]:

@@ -24,7 +24,6 @@ TITLE_BONUS = 6.0  # for a title/alias whose every term the query contains
 QUESTION_BONUS = 10.0  # for an article with an FAQ question worded like the query
 PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long queries)
 RERANK_DEPTH = 20
-MAX_POSTINGS_SCANNED = 2000  # per term, best first: what the static (browser) index keeps; the CLI scans all
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
 __all__ = ["Hit", "Searcher", "question_key"]

@@ -30,6 +30,7 @@ FIELD_WEIGHTS = {"title": 8.0, "aliases": 7.0, "meta": 3.0, "headings": 2.5, "qu
 FIELD_B = {"title": 0.2, "aliases": 0.3, "meta": 0.4, "headings": 0.5, "questions": 0.6, "body": 0.75}
 K1 = 12.0  # little saturation: a title match still counts when the body repeats the word (measured: 1.2–50)
 PASSAGE_KINDS = ("p", "faq")
+CHUNK_ENTRIES = 2_000_000  # (text, word) entries summed at once: bounds the build's temporary arrays
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,6 +71,32 @@ def round5(values: np.ndarray) -> np.ndarray:
     return out
 
 
+class _Texts:
+    """Many texts as (word number, count) entries, one text after another."""
+
+    def __init__(self) -> None:
+        self.ids, self.counts = array("i"), array("i")
+        self.sizes = array("q")  # entries per text
+        self.words = array("q")  # words per text
+
+    def add(self, ids, counted: Counter) -> None:
+        self.ids.extend(ids)
+        self.counts.extend(counted.values())
+        self.sizes.append(len(counted))
+        self.words.append(sum(counted.values()))
+
+    def chunks(self, entries: int = CHUNK_ENTRIES):
+        """(first text, end text, first entry, end entry) ranges of about `entries` entries."""
+        sizes = np.frombuffer(self.sizes, dtype=np.int64)
+        ends = np.cumsum(sizes)
+        first_text, first_entry = 0, 0
+        while first_text < len(sizes):
+            end_text = max(first_text + 1, int(np.searchsorted(ends, first_entry + entries, "right")))
+            end_entry = int(ends[end_text - 1])
+            yield first_text, end_text, first_entry, end_entry
+            first_text, first_entry = end_text, end_entry
+
+
 class Indexer:
     """Collects articles (`add`), then computes the index arrays (`finish`)."""
 
@@ -77,117 +104,126 @@ class Indexer:
         self.word_ids: dict[str, int] = {}
         self.word_terms: list[str] = []  # word number → its term
         self.df: dict[str, int] = {}
-        self.fields: list[tuple[tuple[array, array], ...]] = []
-        self.passages: list[tuple[array, array]] = []
-        self.passage_docs = array("i")
+        self.fields = _Texts()  # len(FIELDS) texts per article
+        self.passages = _Texts()
+        self.n_docs = 0
 
-    def _counts(self, text: str) -> tuple[array, array]:
-        ids, counts = array("i"), array("i")
+    def _counted(self, text: str) -> tuple[map, Counter]:
+        counted = Counter(analyzer._WORD.findall(text.lower()))
         word_ids = self.word_ids
-        for raw, n in Counter(analyzer._WORD.findall(text.lower())).items():
-            i = word_ids.get(raw)
-            if i is None:
-                i = word_ids[raw] = len(self.word_terms)
-                self.word_terms.append(analyzer.term(analyzer.fold(raw)))
-            ids.append(i)
-            counts.append(n)
-        return ids, counts
+        for raw in [raw for raw in counted if raw not in word_ids]:
+            word_ids[raw] = len(self.word_terms)
+            self.word_terms.append(analyzer.term(analyzer.fold(raw)))
+        return map(word_ids.__getitem__, counted), counted
 
     def add(self, article: ArticleText) -> None:
-        doc = len(self.fields)
-        fields = tuple(self._counts(text) for text in article.fields)
-        self.fields.append(fields)
-        terms = self.word_terms
-        for t in {terms[i] for ids, _ in fields for i in ids}:
+        self.n_docs += 1
+        seen: set[int] = set()
+        for text in article.fields:
+            ids, counted = self._counted(text)
+            ids = list(ids)
+            seen.update(ids)
+            self.fields.add(ids, counted)
+        for t in set(map(self.word_terms.__getitem__, seen)):
             if len(t) >= 2:
                 self.df[t] = self.df.get(t, 0) + 1
         for _, heading, _, text in article.passages:
-            self.passages.append(self._counts(heading + "\n" + heading + "\n" + text))
-            self.passage_docs.append(doc)
+            self.passages.add(*self._counted(heading + "\n" + heading + "\n" + text))
 
-    def _expansions(self, vocab: Mapping[str, int], term_ids: dict[str, int]) -> list[tuple[tuple[int, float], ...]]:
-        """Word number → ((term number, weight), …): the word's term, then its compound parts."""
-        memo: dict = {}
-        out: list[tuple[tuple[int, float], ...]] = [()] * len(self.word_ids)
-        folded: dict[str, tuple[tuple[int, float], ...]] = {}
+    def _expansions(self, vocab: Mapping[str, int]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
+        """Terms (sorted), and per word number its term and compound parts as CSR arrays:
+        (terms, offsets, term numbers, weights)."""
+        memo = analyzer.PartMemo(vocab)
+        by_fold: dict[str, tuple[tuple[str, float], ...]] = {}
+        rows = []
         for raw, i in self.word_ids.items():
             w = analyzer.fold(raw)
-            found = folded.get(w)
+            found = by_fold.get(w)
             if found is None:
                 parts = analyzer.compound_parts(w, vocab, memo=memo)
-                found = folded[w] = tuple(
-                    (term_ids.setdefault(t, len(term_ids)), weight)
-                    for t, weight in ((self.word_terms[i], 1.0), *((p, analyzer.COMPOUND_PART_WEIGHT) for p in parts))
-                )
-            out[i] = found
-        return out
+                found = by_fold[w] = ((self.word_terms[i], 1.0), *((p, analyzer.COMPOUND_PART_WEIGHT) for p in parts))
+            rows.append(found)
+        terms = tuple(sorted({t for row in rows for t, _ in row}))
+        number = {t: n for n, t in enumerate(terms)}
+        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
+        np.cumsum([len(row) for row in rows], out=offsets[1:])
+        term_of = np.fromiter((number[t] for row in rows for t, _ in row), dtype=np.int64, count=int(offsets[-1]))
+        weight_of = np.fromiter((w for row in rows for _, w in row), dtype=np.float64, count=int(offsets[-1]))
+        return terms, offsets, term_of, weight_of
 
     def finish(self) -> Arrays:
         vocab = dict(sorted(self.df.items()))
-        term_ids: dict[str, int] = {}
-        expand = self._expansions(vocab, term_ids)
-        n = max(1, len(self.fields))
-        lengths = [[sum(counts) for _, counts in doc] for doc in self.fields]
-        avg = [max(1.0, sum(doc[f] for doc in lengths) / n) for f in range(len(FIELDS))]
-        weights = [FIELD_WEIGHTS[f] for f in FIELDS]
-        b = [FIELD_B[f] for f in FIELDS]
-        post_terms, post_x, per_doc = array("i"), array("d"), array("q")
-        for doc, fields in enumerate(self.fields):
-            pseudo: dict[int, float] = {}
-            for f, (ids, counts) in enumerate(fields):
-                if not ids:
-                    continue
-                norm = 1 - b[f] + b[f] * lengths[doc][f] / avg[f]
-                w = weights[f]
-                for t, freq in _tf(ids, counts, expand).items():
-                    pseudo[t] = pseudo.get(t, 0.0) + w * freq / norm
-            post_terms.extend(pseudo.keys())
-            post_x.extend(pseudo.values())
-            per_doc.append(len(pseudo))
-        p_terms, p_tf, p_len, p_count = array("i"), array("d"), array("i"), array("q")
-        for ids, counts in self.passages:
-            tf = _tf(ids, counts, expand)
-            p_terms.extend(tf.keys())
-            p_tf.extend(tf.values())
-            p_len.append(sum(counts))
-            p_count.append(len(tf))
-        # term numbers in alphabetical order
-        terms = sorted(term_ids)
-        remap = np.empty(len(terms), dtype=np.int32)
-        remap[[term_ids[t] for t in terms]] = np.arange(len(terms), dtype=np.int32)
-        offsets, docs, impacts = _impacts(remap[np.frombuffer(post_terms, dtype=np.int32)],
-                                          np.frombuffer(post_x, dtype=np.float64),
-                                          np.frombuffer(per_doc, dtype=np.int64), len(terms), len(self.fields))
-        p_term_arr = remap[np.frombuffer(p_terms, dtype=np.int32)]
+        terms, exp_offsets, exp_terms, exp_weights = self._expansions(vocab)
+        n_terms, n_fields = max(1, len(terms)), len(FIELDS)
+        expand = (exp_offsets, exp_terms, exp_weights)
+        n = max(1, self.n_docs)
+        lengths = np.frombuffer(self.fields.words, dtype=np.int64).reshape(-1, n_fields)
+        avg = np.array([max(1.0, int(lengths[:, f].sum()) / n) for f in range(n_fields)])
+        weights = np.array([FIELD_WEIGHTS[f] for f in FIELDS])
+        b = np.array([FIELD_B[f] for f in FIELDS])
+        norms = (1 - b + b * lengths / avg).reshape(-1)  # per field text: as bm25f's 1 - b + b * length / avg
+        post_docs, post_terms, post_x = [], [], []
+        for first, end, a, z in self.fields.chunks():
+            text, term, tf = _grouped_tf(self.fields, first, end, a, z, expand, n_terms)
+            x = weights[text % n_fields] * tf / norms[text]
+            doc, term, x = _grouped_sums(text // n_fields, term, x, n_terms)
+            post_docs.append(doc)
+            post_terms.append(term)
+            post_x.append(x)
+        p_parts = [_grouped_tf(self.passages, *chunk, expand, n_terms) for chunk in self.passages.chunks()]
+        p_text = _concat([p[0] for p in p_parts], np.int64)
+        p_terms = _concat([p[1] for p in p_parts], np.int64).astype(np.int32)
+        n_passages = len(self.passages.sizes)
+        offsets, docs, impacts = _impacts(_concat(post_terms, np.int64), _concat(post_x, np.float64),
+                                          _concat(post_docs, np.int64), len(terms), self.n_docs)
         return Arrays(
-            terms=tuple(terms),
+            terms=terms,
             vocab=vocab,
             post_offsets=offsets,
             post_docs=docs,
             post_impacts=impacts,
-            p_len=np.frombuffer(p_len, dtype=np.int32).copy(),
-            p_offsets=np.concatenate(([0], np.cumsum(np.frombuffer(p_count, dtype=np.int64)))).astype(np.int64),
-            p_terms=p_term_arr,
-            p_tf=np.frombuffer(p_tf, dtype=np.float64).copy(),
-            p_df=np.bincount(p_term_arr, minlength=len(terms)).astype(np.int32),
+            p_len=np.frombuffer(self.passages.words, dtype=np.int64).astype(np.int32),
+            p_offsets=np.concatenate(([0], np.cumsum(np.bincount(p_text, minlength=n_passages)))).astype(np.int64),
+            p_terms=p_terms,
+            p_tf=_concat([p[2] for p in p_parts], np.float64),
+            p_df=np.bincount(p_terms, minlength=len(terms)).astype(np.int32),
         )
 
 
-def _tf(ids: array, counts: array, expand: list[tuple[tuple[int, float], ...]]) -> dict[int, float]:
-    tf: dict[int, float] = {}
-    for i, c in zip(ids, counts):
-        for t, w in expand[i]:
-            tf[t] = tf.get(t, 0.0) + w * c
-    return tf
+def _concat(parts: list[np.ndarray], dtype) -> np.ndarray:
+    return np.concatenate(parts).astype(dtype, copy=False) if parts else np.zeros(0, dtype=dtype)
 
 
-def _impacts(tids: np.ndarray, x: np.ndarray, per_doc: np.ndarray, n_terms: int, n_docs: int):
+def _grouped_sums(group: np.ndarray, term: np.ndarray, values: np.ndarray, n_terms: int):
+    """(group, term, sum of values) per distinct (group, term), sorted; equal keys summed in input order."""
+    key = group * n_terms + term
+    order = np.argsort(key, kind="stable")
+    key, values = key[order], values[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    sums = np.add.reduceat(values, starts) if len(key) else values
+    return key[starts] // n_terms, key[starts] % n_terms, sums
+
+
+def _grouped_tf(texts: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int):
+    """(text, term, tf) for texts[first:end]: each word's count times the weight of each of its terms."""
+    exp_offsets, exp_terms, exp_weights = expand
+    ids = np.frombuffer(texts.ids, dtype=np.int32)[a:z]
+    counts = np.frombuffer(texts.counts, dtype=np.int32)[a:z]
+    text = np.repeat(np.arange(first, end, dtype=np.int64), np.frombuffer(texts.sizes, dtype=np.int64)[first:end])
+    starts = exp_offsets[ids]
+    per_word = exp_offsets[ids + 1] - starts
+    entry = np.repeat(np.arange(len(ids)), per_word)
+    within = np.arange(len(entry)) - np.repeat(np.cumsum(per_word) - per_word, per_word)
+    at = starts[entry] + within
+    return _grouped_sums(text[entry], exp_terms[at], exp_weights[at] * counts[entry], n_terms)
+
+
+def _impacts(tids: np.ndarray, x: np.ndarray, docs: np.ndarray, n_terms: int, n_docs: int):
     """BM25 saturation and idf over the pseudo-frequencies; per term, best impact first (then doc)."""
-    docs = np.repeat(np.arange(len(per_doc), dtype=np.int32), per_doc)
     df = np.bincount(tids, minlength=n_terms)
     n = max(1, n_docs)
     idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in range(n + 1)])
     impacts = round5(idf[df[tids]] * x * (K1 + 1) / (K1 + x))
     order = np.lexsort((docs, -impacts, tids))
     offsets = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
-    return offsets, docs[order], impacts[order]
+    return offsets, docs[order].astype(np.int32), impacts[order]

@@ -27,15 +27,19 @@ import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 
+from typing import TYPE_CHECKING
+
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Site
-from ordbog.search import analyzer, engine
-from ordbog.search import index as search_index
+from ordbog.search import analyzer
+
+if TYPE_CHECKING:  # the index (and numpy) load only when a build writes search files
+    from ordbog.search import index as search_index
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
-MAX_POSTINGS = engine.MAX_POSTINGS_SCANNED  # per term, best first: what the CLI scans too
+MAX_POSTINGS = 2000  # per term, best first (the CLI's engine scans every posting)
 SHARD_BYTES = 6_000  # target size of a postings shard
 
 
@@ -134,6 +138,9 @@ def _dump(data: object) -> bytes:
 
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
+    from ordbog.search import engine
+    from ordbog.search import index as search_index
+
     ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
     posting_lists = postings(ix.impacts())
     extra_df = {t: ix.df(t) for t in posting_lists if t not in ix.vocab}
