@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PORT   ?= 8000
 CORPUS ?= ../shared/corpus/ordbog
 
-.PHONY: demo test install install-test browser-deps bench bench-peers bench-check bench-search bench-preview clean
+.PHONY: demo test install install-test browser-deps bench bench-peers bench-check bench-search bench-search-scale bench-preview clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ bench-peers: install
 ## `ordbog search --batch` on ../shared/eval and benchmarks/search/*.jsonl, plus `ordbog ask` on the FAQ set
 bench-search: install
 	$(BIN)/python benchmarks/search_eval.py --corpus $(CORPUS) --eval $(dir $(CORPUS))../eval
+
+## make bench-search-scale: `ordbog search --batch` latency (p50/p95/p99), index build time and peak
+## memory on 38,500 synthetic articles (generated once into $TMPDIR/ordbog-search-scale)
+bench-search-scale: install
+	$(BIN)/python benchmarks/search_scale.py --eval $(dir $(CORPUS))../eval
 
 ## make bench-check: `ordbog check` on the shared corpus, median of 3 (in-process and CLI); target < 2 s
 bench-check: install
