@@ -136,5 +136,10 @@ def test_folder_changes_symlinks_and_floods_mean_walking_again(tmp_path: Path) -
     assert apply_changes(found, [content / "emner"]) is None  # a walked folder is gone
     (content / "link.md").symlink_to(content / "knae.md")
     assert apply_changes(found, [content / "link.md"]) is None
+    found = walk(content)
+    (content / ".#knae.md").symlink_to("root@host.1234")  # an editor's lock file: dangling, not an article
+    (content / "genvej").symlink_to(content / "emner-2")  # a linked folder: discover does not follow it
+    assert apply_changes(found, [content / ".#knae.md", content / "genvej"]) is found
+    assert as_list(found) == fresh(content)
     assert apply_changes(found, [content / f"{n}.md" for n in range(1000)]) is None  # events may be lost
     assert apply_changes(found, [content]) is None

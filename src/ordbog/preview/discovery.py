@@ -92,7 +92,11 @@ def apply_changes(found: Discovered, changed: Collection[Path]) -> Discovered | 
             continue  # a hidden, '_' or templates/ folder, or below a symlink: discover never looks
         if path.parent not in found.folders:
             return None  # a folder we have not walked yet
-        if stat.S_ISLNK(mode) or (stat.S_ISDIR(mode) and path not in found.folders and load.walked_folder(path.name)):
+        if stat.S_ISLNK(mode):  # discover reports dangling ones and never walks linked folders
+            if load.article_name(path.name):
+                return None
+            continue
+        if stat.S_ISDIR(mode) and path not in found.folders and load.walked_folder(path.name):
             return None
         if not stat.S_ISDIR(mode) and load.article_name(path.name) and path not in paths:
             added.append(path)
