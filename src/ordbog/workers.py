@@ -189,13 +189,13 @@ def config_fingerprint(config: Config) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-def _analysed_record(source: Source) -> bytes:
-    """Analyse one source in a worker; a record (marshal) or, if uncacheable, a pickle marked b'P'."""
+def _analysed_record(source: Source) -> tuple[bool, bytes]:
+    """Analyse one source in a worker: (True, cache record) or, if uncacheable, (False, pickle)."""
     article, diags = analyse.analyse(source)
     try:
-        return b"M" + cache.encode_result(article, diags)
+        return True, cache.encode_result(article, diags)
     except cache.Uncacheable:
-        return b"P" + pickle.dumps((article, diags), protocol=pickle.HIGHEST_PROTOCOL)
+        return False, pickle.dumps((article, diags), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def analyse_sources(
@@ -216,9 +216,10 @@ def analyse_sources(
             results[i] = analyse.analyse(sources[i])
         return results  # type: ignore[return-value]
     records = map_ordered(_analysed_record, [sources[i] for i in missing], min_items=pool_from)
-    for i, record in zip(missing, records):
-        payload = record[1:]
-        if record[:1] == b"M":
+    for j, i in enumerate(missing):
+        cacheable, payload = records[j]
+        records[j] = None  # type: ignore[call-overload]  # freed as we go: records are ~10 kB an article
+        if cacheable:
             results[i] = cache.decode_result(payload)
             if store:
                 store.put(keys[i], payload)
