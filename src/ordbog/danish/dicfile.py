@@ -23,7 +23,8 @@ class Headwords:
     """
 
     def __init__(self, data: bytes) -> None:
-        lines = data.split(b"\n")[1:]  # the first line is the entry count
+        lines = data.split(b"\n")
+        del lines[0]  # the entry count
         lines.sort()
         self._lines = lines
         self._parsed: dict[str, Entry] = {}

@@ -19,6 +19,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import NamedTuple
 
 from ordbog.danish.dicfile import EntryView, Headwords
 
@@ -29,8 +30,9 @@ ADJ_TAGS = frozenset({"+KOMPARATIV", "+SUPERLATIV", "+SUPERLATIV_PLURALIS"})
 NOUN, VERB, ADJ, OTHER = "noun", "verb", "adj", "other"
 
 
-@dataclass(frozen=True, slots=True)
-class Rule:
+class Rule(NamedTuple):
+    """One suffix rule (`SFX flag strip add condition tag`); a tuple, as a dictionary has thousands."""
+
     flag: str
     strip: str
     add: str
