@@ -33,7 +33,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
 ORDBOG = str(Path(sys.executable).parent / "ordbog")
-TITLE = re.compile(r"^title:\s*(.+)$", re.M)
+TITLE = re.compile(r"^title:\s*(.+)$", re.MULTILINE)
 
 
 def percentile(values: list[float], p: float) -> float:

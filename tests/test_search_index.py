@@ -17,7 +17,14 @@ from hypothesis import strategies as st
 from ordbog.config import load_config
 from ordbog.search import analyzer, engine
 from ordbog.search import index as index_mod
-from ordbog.search.indexer import FIELD_B, FIELD_WEIGHTS, FIELDS, K1, ArticleText, round5
+from ordbog.search.indexer import (
+    FIELD_B,
+    FIELD_WEIGHTS,
+    FIELDS,
+    K1,
+    ArticleText,
+    round5,
+)
 
 DANISH = "abcdefghijklmnopqrstuvwxyzæøå"
 
@@ -223,3 +230,14 @@ def test_the_streaming_cli_build_equals_the_build_from_the_site(write_site) -> N
     sources, _ = load.load_sources(config.content_dir)
     streamed = build_streaming(config, sources, batch=1)
     assert as_data(streamed) == as_data(index_mod.build_index(config, site, index_mod.site_synonyms(config, site)))
+
+
+def test_chunked_sums_equal_one_pass(monkeypatch) -> None:
+    """The build sums term frequencies in chunks of entries; an article's fields never straddle two."""
+    from ordbog.search import indexer
+
+    texts = [text(f"c{n:02}", f"Ryg {n}", "Rygsmerter og ondt i ryggen. " * (n % 4 + 1)) for n in range(40)]
+    whole = as_data(build(texts))
+    monkeypatch.setattr(indexer, "CHUNK_ENTRIES", 7)
+    monkeypatch.setattr(indexer._Texts.chunks, "__defaults__", (7, 1))
+    assert as_data(build(texts)) == whole

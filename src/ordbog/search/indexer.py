@@ -85,13 +85,15 @@ class _Texts:
         self.sizes.append(len(counted))
         self.words.append(sum(counted.values()))
 
-    def chunks(self, entries: int = CHUNK_ENTRIES):
-        """(first text, end text, first entry, end entry) ranges of about `entries` entries."""
+    def chunks(self, entries: int = CHUNK_ENTRIES, align: int = 1):
+        """(first text, end text, first entry, end entry) ranges of about `entries` entries, each a
+        whole number of `align` texts (an article's fields stay in one chunk)."""
         sizes = np.frombuffer(self.sizes, dtype=np.int64)
         ends = np.cumsum(sizes)
         first_text, first_entry = 0, 0
         while first_text < len(sizes):
             end_text = max(first_text + 1, int(np.searchsorted(ends, first_entry + entries, "right")))
+            end_text = min(len(sizes), -(-end_text // align) * align)
             end_entry = int(ends[end_text - 1])
             yield first_text, end_text, first_entry, end_entry
             first_text, first_entry = end_text, end_entry
@@ -163,7 +165,7 @@ class Indexer:
         b = np.array([FIELD_B[f] for f in FIELDS])
         norms = (1 - b + b * lengths / avg).reshape(-1)  # per field text: as bm25f's 1 - b + b * length / avg
         post_docs, post_terms, post_x = [], [], []
-        for first, end, a, z in self.fields.chunks():
+        for first, end, a, z in self.fields.chunks(align=n_fields):
             text, term, tf = _grouped_tf(self.fields, first, end, a, z, expand, n_terms)
             x = weights[text % n_fields] * tf / norms[text]
             doc, term, x = _grouped_sums(text // n_fields, term, x, n_terms)

@@ -26,7 +26,6 @@ import json
 import math
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
-
 from typing import TYPE_CHECKING
 
 from ordbog import urls
