@@ -48,13 +48,6 @@ class Strings(Sequence[str]):
     def __init__(self, blob, offsets: np.ndarray) -> None:
         self.blob, self.offsets = blob, offsets
 
-    @classmethod
-    def of(cls, items: Iterable[str]) -> Strings:
-        encoded = [s.encode("utf-8") for s in items]
-        offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-        np.cumsum([len(b) for b in encoded], out=offsets[1:])
-        return cls(np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets)
-
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
@@ -179,7 +172,8 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
     """
     indexer = Indexer()
     docs: list[Doc] = []
-    p_docs, p_kinds, strings = array("i"), array("b"), []
+    p_docs, p_kinds = array("i"), array("b")
+    blob, ends = bytearray(), array("q", [0])  # passage strings: one UTF-8 blob, end offsets
     questions: dict[int, str] = {}
     for n, a in enumerate(texts):
         indexer.add(a)
@@ -190,10 +184,12 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
                 questions[len(p_docs)] = question_key(heading)
             p_docs.append(n)
             p_kinds.append(PASSAGE_KINDS.index(kind))
-            strings += (heading, anchor, text)
+            for string in (heading, anchor, text):
+                blob += string.encode("utf-8")
+                ends.append(len(blob))
     arrays = indexer.finish()
     passages = Passages(np.frombuffer(p_docs, dtype=np.int32).copy(), np.frombuffer(p_kinds, dtype=np.int8).copy(),
-                        Strings.of(strings))
+                        Strings(np.frombuffer(blob, dtype=np.uint8), np.frombuffer(ends, dtype=np.int64)))
     return SearchIndex(
         tuple(docs), arrays.terms, arrays.vocab, dict(synonyms), arrays.post_offsets, arrays.post_docs,
         arrays.post_impacts, passages, arrays.p_len, arrays.p_offsets, arrays.p_terms, arrays.p_tf, arrays.p_df,
