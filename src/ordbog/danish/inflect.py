@@ -155,8 +155,8 @@ class Inflector:
             tmp.write_bytes(marshal.dumps(self._memo))
             os.replace(tmp, path)
             self._memo_size = len(self._memo)
-            for old in path.parent.glob("hunspell-memo-*.marshal"):
-                if old != path:  # memos of earlier ordbog versions are never read again
+            for old in path.parent.glob("hunspell-*.marshal"):
+                if old != path:  # memos (and parsed dictionaries) of earlier ordbog versions are never read again
                     old.unlink(missing_ok=True)
         except OSError:
             pass
