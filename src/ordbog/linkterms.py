@@ -135,10 +135,13 @@ class TermIndex:
                 best[p.key] = p
         self.patterns = best
         self.automaton = ahocorasick.Automaton()
+        case_checks: dict[tuple[str, ...], int] = {}  # a term's patterns share its `cased`
         for key, p in best.items():
             # spaces: the automaton only sees whole words; the value says which checks the match needs
-            checks = (" " in key) | ((bool(p.cased[0]) or len(p.cased) > 1) and any(p.cased)) << 1
-            self.automaton.add_word(f" {key} ", (len(key), checks, p))
+            case = case_checks.get(p.cased)
+            if case is None:
+                case = case_checks[p.cased] = ((bool(p.cased[0]) or len(p.cased) > 1) and any(p.cased)) << 1
+            self.automaton.add_word(f" {key} ", (len(key), (" " in key) | case, p))
         if best:
             self.automaton.make_automaton()
 
