@@ -130,3 +130,14 @@ def test_a_site_under_a_path_points_the_script_at_its_own_index(tmp_path):
 def test_the_search_scripts_ship_with_the_theme(files):
     for name in ("search.js", "search-analyzer.js", "search-ui.js", "search.css"):
         assert files[f"static/{name}"], name
+
+
+def test_postings_of_a_whole_index_equal_the_postings_of_its_rows():
+    from ordbog.config import load_config
+    from ordbog.search import index as search_index
+
+    config, _ = load_config(None)
+    texts = [search_index.ArticleText(f"s{n}", f"Ryg {n}", "", (), (f"Ryg {n}", "", "", "", "", "ryg " * n), ())
+             for n in range(1, 6)]
+    ix = search_index.index_texts(config, texts, {})
+    assert web.index_postings(ix) == web.postings(ix.impacts())

@@ -59,12 +59,27 @@ def postings(rows: Iterable[tuple[str, Sequence[int], Sequence[float]]]) -> dict
 
     out = {}
     for term, docs, impacts in rows:
-        impacts = np.asarray(impacts, dtype=np.float64)
-        scores = np.maximum(1, np.rint(impacts[:MAX_POSTINGS] * SCORE_SCALE)).astype(np.int64)
-        flat = np.empty(2 * len(scores), dtype=np.int64)
-        flat[0::2], flat[1::2] = docs[:MAX_POSTINGS], scores
+        flat = _flat(np.asarray(docs[:MAX_POSTINGS]), np.asarray(impacts[:MAX_POSTINGS], dtype=np.float64))
         out[term] = flat.tolist()
     return out
+
+
+def index_postings(ix: search_index.SearchIndex) -> dict[str, list[int]]:
+    """`postings(ix.impacts())`, computed for all terms at once."""
+    every = _flat(ix.post_docs, ix.post_impacts).tolist()
+    starts, ends = ix.post_offsets[:-1].tolist(), ix.post_offsets[1:].tolist()
+    return {
+        term: every[2 * a : 2 * min(b, a + MAX_POSTINGS)] for term, a, b in zip(ix.terms, starts, ends) if b > a
+    }
+
+
+def _flat(docs, impacts):
+    """[doc, score, doc, score, …]: scores as integers (impact × SCORE_SCALE, at least 1)."""
+    import numpy as np
+
+    flat = np.empty(2 * len(docs), dtype=np.int64)
+    flat[0::2], flat[1::2] = docs, np.maximum(1, np.rint(impacts * SCORE_SCALE))
+    return flat
 
 
 def title_postings(docs: tuple[search_index.Doc, ...]) -> dict[str, list[int]]:
@@ -141,7 +156,7 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     from ordbog.search import index as search_index
 
     ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
-    posting_lists = postings(ix.impacts())
+    posting_lists = index_postings(ix)
     extra_df = {t: ix.df(t) for t in posting_lists if t not in ix.vocab}
     parts = shards(posting_lists, title_postings(ix.docs), question_postings(ix), extra_df)
     vocab = sorted(ix.vocab.items())
