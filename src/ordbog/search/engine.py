@@ -48,6 +48,7 @@ class Searcher:
         self.vocab = Vocabulary(index.vocab)
         self.n_docs = max(1, len(index.docs))
         self._passage_memo: dict[tuple[int, Variant], dict[int, float]] = {}
+        self._masks: dict[frozenset[int], np.ndarray] = {}
 
     @cached_property
     def titles(self) -> _TitleLists:
@@ -77,6 +78,7 @@ class Searcher:
     def search(self, q: str, limit: int = 10) -> list[Hit]:
         """Best `limit` articles; ties broken by article number (= slug order)."""
         self._passage_memo = {}
+        self._masks = {}
         n = len(self.index.docs)
         best = np.full(n, -1.0)
         chosen = np.full(n, -1, dtype=np.int64)
@@ -140,7 +142,12 @@ class Searcher:
             return {}
         bounds = ix.p_offsets[pids.start : pids.stop + 1]
         a, b = int(bounds[0]), int(bounds[-1])
-        hits = np.flatnonzero(np.isin(ix.p_terms[a:b], np.fromiter(ids, dtype=np.int32, count=len(ids))))
+        key = frozenset(ids)
+        mask = self._masks.get(key)
+        if mask is None:  # term number → wanted?, once per query and set of terms
+            mask = self._masks[key] = np.zeros(len(ix.terms), dtype=bool)
+            mask[list(ids)] = True
+        hits = np.flatnonzero(mask[ix.p_terms[a:b]])
         owners = np.searchsorted(bounds, a + hits, "right") - 1 + pids.start
         grouped: dict[str, list[tuple[int, float]]] = {}
         for t, pid, tf in zip(ix.p_terms[a + hits].tolist(), owners.tolist(), ix.p_tf[a + hits].tolist()):
