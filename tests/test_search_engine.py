@@ -148,23 +148,6 @@ def test_index_is_cached_and_rebuilt_when_content_changes(write_site, tmp_path: 
     assert len(list((tmp_path / "cache" / "search").glob("*.idx"))) == 1  # the old index is dropped
 
 
-def index_fields(ix: index_mod.SearchIndex) -> dict:
-    """Every field of an index as plain Python data (arrays as lists, passages as Passage lists)."""
-    out = {}
-    for name in ix.__dataclass_fields__:
-        value = getattr(ix, name)
-        out[name] = list(value) if name == "passages" else value.tolist() if hasattr(value, "tolist") else value
-    return out
-
-
-def test_index_round_trips_through_its_file(searcher, tmp_path: Path) -> None:
-    path = tmp_path / "site-key.idx"
-    index_mod.save(searcher.index, path)
-    again = index_mod.load(path, searcher.index.key)
-    assert again is not None and index_fields(again) == index_fields(searcher.index)
-    assert index_mod.load(path, "another key") is None
-
-
 def test_a_damaged_index_file_reads_as_missing(searcher, tmp_path: Path) -> None:
     path = tmp_path / "site-key.idx"
     index_mod.save(searcher.index, path)

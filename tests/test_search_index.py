@@ -203,6 +203,7 @@ def test_a_stored_index_reads_back_field_for_field(tmp_path) -> None:
     again = index_mod.load(path, ix.key)
     assert again is not None and as_data(again) == as_data(ix)
     assert engine.Searcher(again).search("hofte", 2) == engine.Searcher(ix).search("hofte", 2)
+    assert index_mod.load(path, "another key") is None  # a stale file is never read as current
 
 
 def test_an_empty_site_has_an_empty_index(tmp_path) -> None:
