@@ -90,7 +90,11 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
 
     # the extras (search index) need the whole site, not the pages: they run alongside rendering
     extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.BACKGROUND_MIN)
-    files = render.render_site(config, site, progress=tick)
+    try:
+        files = render.render_site(config, site, progress=tick)
+    except BaseException:
+        extras.cancel()
+        raise
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
 

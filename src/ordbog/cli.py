@@ -73,6 +73,8 @@ def resolve_config(content: Path | None, out: Path | None, config: Path | None) 
 
 
 def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -> int:
+    from jinja2 import TemplateError
+
     from ordbog.build import build_and_write
 
     with Progress(TextColumn("[bold]Bygger[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
@@ -93,6 +95,13 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
                 err.print(f"Bygningen stoppede: {n} fejl. Det tidligere output er urørt. "
                           "Ret fejlene, eller brug --keep-going for at bygge resten.", style="red")
             return EXIT_USAGE if usage else EXIT_CONTENT
+        except TemplateError as exc:  # a site's own template: its file and line, not a traceback
+            from ordbog.preview.session import template_diagnostic
+
+            bar.stop()
+            print_diagnostics([template_diagnostic(exc)])
+            err.print("Bygningen stoppede ved en skabelonfejl. Det tidligere output er urørt.", style="red")
+            return EXIT_CONTENT
     print_diagnostics(result.diagnostics)
     n_err = len(result.errors)
     n_warn = sum(1 for d in result.diagnostics if not d.is_error)

@@ -179,8 +179,22 @@ class Background:
         except EOFError:  # the child died without a word (killed, out of memory): do the work here
             return self._fn()
         finally:
-            self._proc.join()
-            _busy(-1)
+            self._finish(kill=False)
+
+    def cancel(self) -> None:
+        """Stop the job: the caller failed and will never ask for the result (without this, the
+        child would block forever writing into the pipe, and the interpreter waits for it at exit)."""
+        self._finish(kill=True)
+
+    def _finish(self, kill: bool) -> None:
+        proc, self._proc = self._proc, None
+        if proc is None:
+            return
+        if kill:
+            proc.kill()
+        proc.join()
+        self._conn.close()
+        _busy(-1)
 
 
 def config_fingerprint(config: Config) -> str:
