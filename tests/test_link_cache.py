@@ -118,3 +118,20 @@ def test_only_the_most_recently_used_records_are_kept(tmp_path: Path, cache_dir:
     for n in range(linkcache.KEEP + 3):
         link.link_site(cfg, site({**BODIES, "side": ("Side", f"Skulderen, variant {n}.")}))
     assert len(list(cache_dir.glob("links-*.marshal"))) == linkcache.KEEP
+
+
+def test_editing_either_dictionary_file_changes_the_key(tmp_path: Path, cache_dir: Path) -> None:
+    aff, dic = tmp_path / "da_DK.aff", tmp_path / "da_DK.dic"
+    aff.write_text("SET UTF-8\nSFX A Y 1\nSFX A 0 en .\n", encoding="utf-8")
+    dic.write_text("1\nskulder/A\n", encoding="utf-8")
+    linked = site()
+    cfg = config(tmp_path)
+    first = linkcache.site_key(cfg, linked, aff)
+    assert first is not None and linkcache.site_key(cfg, linked, aff) == first
+    aff.write_text("SET UTF-8\nSFX A Y 1\nSFX A 0 erne .\n", encoding="utf-8")  # new rules, same word list
+    second = linkcache.site_key(cfg, linked, aff)
+    assert second not in (None, first)
+    dic.write_text("2\nskulder/A\nknæ/A\n", encoding="utf-8")
+    assert linkcache.site_key(cfg, linked, aff) not in (None, first, second)
+    dic.unlink()
+    assert linkcache.site_key(cfg, linked, aff) is None  # a dictionary that cannot be read is never cached

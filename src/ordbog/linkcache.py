@@ -22,6 +22,7 @@ from pathlib import Path
 
 from ordbog.cache import cache_root, generation
 from ordbog.config import Config
+from ordbog.danish.hunspell import dictionary_fingerprint
 from ordbog.linkinline import Chosen
 from ordbog.model import Site
 
@@ -36,12 +37,10 @@ def site_key(config: Config, site: Site, dictionary: Path | None) -> str | None:
     h = hashlib.sha256(generation().encode())
     h.update(json.dumps(config.file.model_dump(mode="json"), sort_keys=True).encode())
     if dictionary is not None:
-        dic = dictionary.with_suffix(".dic")
-        try:
-            stat = dic.stat()
-        except OSError:
+        fingerprint = dictionary_fingerprint(dictionary)
+        if fingerprint is None:
             return None
-        h.update(f"\0{dic.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}".encode())
+        h.update(f"\0{fingerprint}".encode())
     for article in site.articles:
         h.update(f"\0{article.path}\0{article.slug}\0{article.digest}".encode())
     return h.hexdigest()[:32]

@@ -261,6 +261,22 @@ def find_dictionary(explicit: str = "", language: str = "da_DK") -> Path | None:
     return None
 
 
+def dictionary_fingerprint(aff_path: Path) -> str | None:
+    """Which dictionary, in which state: both files' paths, sizes and change times (None if unreadable).
+
+    Caches of what the dictionary says (inflection answers, links) are keyed by it, so editing
+    either the word list (.dic) or the affix rules (.aff) invalidates them.
+    """
+    parts = []
+    for path in (aff_path, aff_path.with_suffix(".dic")):
+        try:
+            stat = path.stat()
+        except OSError:
+            return None
+        parts.append(f"{path.resolve()}\0{stat.st_size}\0{stat.st_mtime_ns}")
+    return "\0".join(parts)
+
+
 @cache
 def load_lexicon(aff_path: Path) -> Lexicon:
     rules, special = parse_aff(aff_path.read_text(encoding="utf-8"))

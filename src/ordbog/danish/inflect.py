@@ -26,7 +26,7 @@ from typing import Any
 import Stemmer
 
 from ordbog.cache import cache_root, generation
-from ordbog.danish.hunspell import ADJ, NOUN, VERB, Lexicon, load_lexicon
+from ordbog.danish.hunspell import ADJ, NOUN, VERB, Lexicon, dictionary_fingerprint, load_lexicon
 
 STRATEGIES = ("hunspell", "snowball", "exact")
 
@@ -166,9 +166,10 @@ class Inflector:
         if root is None or not self.has_dictionary:
             return None
         assert self.dictionary is not None
-        dic = self.dictionary.with_suffix(".dic")
-        stat = dic.stat()
-        key = f"{generation()}:{dic.resolve()}:{stat.st_size}:{stat.st_mtime_ns}"
+        fingerprint = dictionary_fingerprint(self.dictionary)
+        if fingerprint is None:
+            return None
+        key = f"{generation()}:{fingerprint}"
         return root / f"hunspell-memo-{hashlib.sha256(key.encode()).hexdigest()[:16]}.marshal"
 
 
