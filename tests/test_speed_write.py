@@ -216,3 +216,20 @@ def test_kill_9_while_the_spare_is_refreshed_leaves_the_previous_output_byte_ide
     assert subprocess.run([sys.executable, "-m", "ordbog", "build", "--content", str(content), "--out", str(reference),
                            "-q"], cwd=tmp_path, env=env | {"ORDBOG_CACHE_DIR": "off"}, capture_output=True).returncode == 0
     assert digests(out) == digests(reference)
+
+
+def test_a_previous_file_swapped_out_between_check_and_link_is_written_not_linked(tmp_path: Path, monkeypatch) -> None:
+    previous, target = tmp_path / "previous.html", tmp_path / "staging.html"
+    previous.write_bytes(b"<p>Knae</p>")
+    real = write._unchanged
+
+    def swapped_meanwhile(path: Path, data: bytes, mode: int):  # type: ignore[no-untyped-def]
+        found = real(path, data, mode)
+        path.rename(tmp_path / "kept-by-the-other-build.html")  # another build swaps its output in ...
+        path.write_bytes(b"<p>Hofte</p>")  # ... so the name now holds other bytes
+        return found
+
+    monkeypatch.setattr(write, "_unchanged", swapped_meanwhile)
+    write._put_file(target, b"<p>Knae</p>", previous, write._file_mode())
+    assert target.read_bytes() == b"<p>Knae</p>"
+    assert not target.samefile(previous)

@@ -224,7 +224,7 @@ def analyse_sources(
         for i, key in enumerate(keys):
             results[i] = store.get(key)
     missing = [i for i, found in enumerate(results) if found is None]
-    pool_from = min(PARALLEL_MIN, ANALYSE_PARALLEL_MIN)
+    pool_from = ANALYSE_PARALLEL_MIN
     if missing and store is None and (len(missing) < pool_from or jobs() < 2):
         for i in missing:
             results[i] = analyse.analyse(sources[i])

@@ -89,19 +89,20 @@ def _file_mode() -> int:
     return 0o666 & ~mask
 
 
-def _unchanged(previous: Path, data: bytes, mode: int) -> bool:
-    """Whether `previous` is a plain file of ours holding exactly `data` (never follows a symlink)."""
+def _unchanged(previous: Path, data: bytes, mode: int) -> tuple[int, int] | None:
+    """If `previous` is a plain file of ours holding exactly `data` (never follows a symlink): its
+    (device, inode), so the caller can tell that the name it links still means this file."""
     try:
         fd = os.open(previous, os.O_RDONLY | os.O_NOFOLLOW)
     except OSError:
-        return False
+        return None
     try:
         info = os.fstat(fd)
         if (not stat.S_ISREG(info.st_mode) or stat.S_IMODE(info.st_mode) != mode or info.st_size != len(data)
                 or info.st_uid != os.getuid()):
-            return False
+            return None
         with os.fdopen(os.dup(fd), "rb") as fh:
-            return fh.read(len(data) + 1) == data
+            return (info.st_dev, info.st_ino) if fh.read(len(data) + 1) == data else None
     finally:
         os.close(fd)
 
@@ -112,10 +113,14 @@ def _put_file(target: Path, data: bytes, previous: Path | None, mode: int) -> No
     The previous output itself is never modified: a link only adds a name for its unchanged bytes,
     so a failed or killed build still leaves it exactly as it was.
     """
-    if previous is not None and _unchanged(previous, data, mode):
+    checked = _unchanged(previous, data, mode) if previous is not None else None
+    if checked is not None:
         try:
             os.link(previous, target, follow_symlinks=False)
-            return
+            linked = os.lstat(target)
+            if (linked.st_dev, linked.st_ino) == checked:
+                return
+            target.unlink()  # another build swapped the previous output in between: not the bytes we read
         except OSError:
             pass  # other file system, link limit, protected links: write a copy instead
     _write_file(target, data)
