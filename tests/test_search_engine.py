@@ -181,3 +181,26 @@ def test_cli_search_json_batch_and_ask(write_site, tmp_path: Path, monkeypatch) 
     assert json.loads(result.stdout)["slug"] == "knaesmerter"
     result = runner.invoke(app, ["search", "--content", content])
     assert result.exit_code == 2
+
+
+def test_concurrent_queries_on_one_searcher_match_serial_ones(searcher) -> None:
+    """`ordbog serve` runs /api/search in threads on one Searcher: no query may see another's state."""
+    import sys
+    from concurrent.futures import ThreadPoolExecutor
+
+    queries = ["knæ smerter", "hvornår skal man til lægen med knæsmerter?", "krampe i fødderne",
+               "hvad hjælper mod krampe i foden?", "stiv nakke hovedpine", "smerter nakke knæ ryg krampe",
+               "hvordan styrker man bækkenbunden?", "slidgigt i knæet", "wiplash", "ryg øvelser"]
+
+    def run(q: str) -> tuple:
+        return q, search_json(searcher, q, 10), ask_json(searcher, q)
+
+    serial = {q: run(q) for q in queries}
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)  # switch threads as often as possible, so a shared memo would collide
+    try:
+        with ThreadPoolExecutor(max_workers=8) as pool:
+            results = list(pool.map(run, queries * 30))
+    finally:
+        sys.setswitchinterval(old)
+    assert all(found == serial[found[0]] for found in results)

@@ -211,3 +211,41 @@ def test_records_unused_for_a_month_are_pruned(write_site, make_config, cache_di
     left = cache.ArticleCache(cache_dir).store
     assert len(left) == 4
     assert "ff" * 32 not in left and "fe" * 32 in left
+
+
+def test_one_store_used_batch_by_batch_keeps_every_batch(tmp_path: Path) -> None:
+    """A crowded shard keeps only what its store saw used: all batches must go through one store."""
+    from ordbog.packstore import PackStore
+
+    keys = [f"a{i:063x}" for i in range(300)]  # one shard: crowded for any single batch of 20
+    first = PackStore(tmp_path)
+    for start in range(0, len(keys), 20):
+        for key in keys[start : start + 20]:
+            assert first.get(key) is None
+            first.put(key, key.encode())
+    first.flush()
+    second = PackStore(tmp_path)
+    for start in range(0, len(keys), 20):
+        assert [second.get(key) for key in keys[start : start + 20]] == [k.encode() for k in keys[start : start + 20]]
+    second.flush()
+    assert (second.hits, second.misses) == (300, 0)
+    assert len(PackStore(tmp_path)) == 300
+
+
+def test_a_batched_search_index_build_keeps_the_cache_of_every_batch(write_site, make_config, cache_dir, counted,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from ordbog import load
+    from ordbog.search import api
+
+    real_key = cache.record_key
+    monkeypatch.setattr(cache, "record_key", lambda s, fp: "a" + real_key(s, fp)[1:])  # all in one shard
+    files = {f"emne-{i:03d}.md": article(f"Emne {i}", f"Tekst om emne {i}.\n", metaTitle=f'"Emne {i}"') for i in range(120)}
+    cfg = make_config(write_site(files))
+    sources, _ = load.load_sources(cfg.content_dir)
+    first = api.build_streaming(cfg, sources, batch=10)
+    assert len(counted) == 120
+    assert len(cache.ArticleCache(cache_dir).store) == 120
+    counted.clear()
+    second = api.build_streaming(cfg, sources, batch=10)
+    assert counted == []  # a second pass is all hits
+    assert [d.slug for d in second.docs] == [d.slug for d in first.docs]

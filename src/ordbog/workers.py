@@ -213,10 +213,16 @@ def _analysed_record(source: Source) -> tuple[bool, bytes]:
 
 
 def analyse_sources(
-    sources: Sequence[Source], config: Config | None = None
+    sources: Sequence[Source], config: Config | None = None, store: cache.ArticleCache | None = None
 ) -> list[tuple[Article | None, list[Diagnostic]]]:
-    """`analyse.analyse(source)` for every source, in order; cached by content digest."""
-    store = cache.open_cache() if config is not None else None
+    """`analyse.analyse(source)` for every source, in order; cached by content digest.
+
+    `store`: a cache the caller opened and flushes itself, once, after its last batch (a flush
+    prunes what it did not see used, so one per batch would drop the other batches' records).
+    """
+    own = store is None
+    if own:
+        store = cache.open_cache() if config is not None else None
     fingerprint = config_fingerprint(config) if config is not None else ""
     keys = [cache.record_key(s, fingerprint) for s in sources] if store else []
     results: list[tuple[Article | None, list[Diagnostic]] | None] = [None] * len(sources)
@@ -241,6 +247,6 @@ def analyse_sources(
             results[i] = pickle.loads(payload)
     if store and missing:
         store.prune_other_generations()
-    if store:
+    if store and own:
         store.flush()
     return results  # type: ignore[return-value]

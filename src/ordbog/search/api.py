@@ -19,7 +19,7 @@ from ordbog.config import Config
 from ordbog.search import index as index_mod
 from ordbog.search.analyzer import MAX_QUERY_CHARS, fold, term
 from ordbog.search.ask import Answer, ask, best_passages, highlight_terms, is_question
-from ordbog.search.engine import Hit, Searcher
+from ordbog.search.engine import Hit, QueryMemo, Searcher
 
 MAX_LIMIT = 50
 STREAM_BATCH = 2000  # articles analysed at once when building the CLI index
@@ -75,15 +75,21 @@ def build_streaming(config: Config, sources: list, key: str = "", batch: int = S
 
     Articles are analysed `batch` at a time (cached and parallel, as in a build) and reduced to
     their searchable text; only that text waits for the index, in slug order as in `make_site`.
+    One article cache serves every batch and is flushed once at the end: a flush keeps only what
+    its cache saw used when a shard is crowded, so a flush per batch would evict the other batches.
     """
-    from ordbog import workers
+    from ordbog import cache, workers
 
     texts: list[index_mod.ArticleText] = []
     with workers.gc_paused():
+        store = cache.open_cache()
         for start in range(0, len(sources), batch):
-            for article, _ in workers.analyse_sources(sources[start : start + batch], config):
+            for article, _ in workers.analyse_sources(sources[start : start + batch], config, store):
                 if article is not None:
                     texts.append(index_mod.article_text(article))
+        if store is not None:
+            store.flush()
+            del store  # its shards are not needed while the index is built
         texts.sort(key=lambda t: t.slug)
         synonyms = index_mod.synonyms_for(config, ((t.aliases, t.title) for t in texts))
         texts.reverse()
@@ -170,8 +176,9 @@ def answer_json(searcher: Searcher, answer: Answer) -> dict:
 def search_json(searcher: Searcher, q: object, limit: object = 10) -> list[dict]:
     """[{slug, title, url, score, snippet, heading, answer}] for a query; never raises on odd input."""
     text, n = clamp(q, limit)
-    hits = searcher.search(text, n)
-    passages = best_passages(searcher, text, hits)
+    memo = QueryMemo()  # one per call: concurrent queries on one Searcher share no scratch state
+    hits = searcher.search(text, n, memo)
+    passages = best_passages(searcher, text, hits, memo)
     question = is_question(text)
     out = []
     for hit in hits:

@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass
 
 from ordbog.search.analyzer import stopwords, term, words
-from ordbog.search.engine import Hit, Searcher, question_key
+from ordbog.search.engine import Hit, QueryMemo, Searcher, question_key
 from ordbog.search.passages import Passage
 
 EXACT_QUESTION_BONUS = 8.0
@@ -35,10 +35,14 @@ def is_question(q: str) -> bool:
     return len(ws) >= 2 and (q.strip().endswith("?") or ws[0] in QUESTION_WORDS)
 
 
-def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answer]:
-    """Doc → its best passage for the query, for each of the given hits."""
+def best_passages(searcher: Searcher, q: str, hits: list[Hit], memo: QueryMemo | None = None) -> dict[int, Answer]:
+    """Doc → its best passage for the query, for each of the given hits.
+
+    `memo`: the QueryMemo the hits' `search` used, so passages it scored are not scored again.
+    """
     if not hits:
         return {}
+    memo = QueryMemo() if memo is None else memo
     key = question_key(q)
     variants = searcher.analyse(q)
     top = hits[0].score or 1.0
@@ -46,7 +50,7 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
     for hit in hits:
         scores: dict[int, float] = {}
         for variant in variants:  # "kommer af med" also asks for "behandling"
-            for pid, score in searcher.passage_scores(hit.doc, variant).items():
+            for pid, score in searcher.passage_scores(hit.doc, variant, memo).items():
                 scores[pid] = max(scores.get(pid, 0.0), score * variant.weight)
         best: tuple[int, float] | None = None
         for pid, score in scores.items():
@@ -66,8 +70,9 @@ def best_passages(searcher: Searcher, q: str, hits: list[Hit]) -> dict[int, Answ
 
 def ask(searcher: Searcher, q: str) -> Answer | None:
     """The best answering passage among the top articles, or None when nothing matches."""
-    hits = searcher.search(q, CANDIDATE_DOCS)
-    answers = best_passages(searcher, q, hits)
+    memo = QueryMemo()
+    hits = searcher.search(q, CANDIDATE_DOCS, memo)
+    answers = best_passages(searcher, q, hits, memo)
     if not answers:
         return None
     return max(answers.values(), key=lambda a: (a.score, -a.passage.doc))

@@ -26,7 +26,7 @@ PASSAGE_WEIGHT = 0.25  # how much an article's best single passage adds (long qu
 RERANK_DEPTH = 20
 PASSAGE_K1, PASSAGE_B = 1.2, 0.5
 
-__all__ = ["Hit", "Searcher", "question_key"]
+__all__ = ["Hit", "QueryMemo", "Searcher", "question_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +34,20 @@ class Hit:
     doc: int
     score: float
     variant: Variant
+
+
+class QueryMemo:
+    """Scratch state of one query: passage scores per (article, variant) and term masks.
+
+    Made by the caller of one query (`search` then `best_passages`) and never stored on the
+    Searcher, so threads querying one Searcher at once share nothing they write.
+    """
+
+    __slots__ = ("masks", "passages")
+
+    def __init__(self) -> None:
+        self.passages: dict[tuple[int, Variant], dict[int, float]] = {}
+        self.masks: dict[frozenset[int], np.ndarray] = {}
 
 
 class Searcher:
@@ -47,8 +61,6 @@ class Searcher:
         self.index = index
         self.vocab = Vocabulary(index.vocab)
         self.n_docs = max(1, len(index.docs))
-        self._passage_memo: dict[tuple[int, Variant], dict[int, float]] = {}
-        self._masks: dict[frozenset[int], np.ndarray] = {}
 
     @cached_property
     def titles(self) -> _TitleLists:
@@ -75,10 +87,12 @@ class Searcher:
         df = self.index.vocab.get(term) or self.index.df(term)
         return math.log(1 + self.n_docs / df) if df else 0.0
 
-    def search(self, q: str, limit: int = 10) -> list[Hit]:
-        """Best `limit` articles; ties broken by article number (= slug order)."""
-        self._passage_memo = {}
-        self._masks = {}
+    def search(self, q: str, limit: int = 10, memo: QueryMemo | None = None) -> list[Hit]:
+        """Best `limit` articles; ties broken by article number (= slug order).
+
+        `memo`: the query's scratch state, to share with `best_passages` (default: a fresh one).
+        """
+        memo = QueryMemo() if memo is None else memo
         n = len(self.index.docs)
         best = np.full(n, -1.0)
         chosen = np.full(n, -1, dtype=np.int64)
@@ -101,7 +115,7 @@ class Searcher:
             # passage evidence only raises scores, so the new top is among the old top
             for doc in top:
                 variant = variants[chosen[doc]]
-                bonus = max(self.passage_scores(doc, variant).values(), default=0.0)
+                bonus = max(self.passage_scores(doc, variant, memo).values(), default=0.0)
                 score[doc] += PASSAGE_WEIGHT * bonus * variant.weight
         ranked = heapq.nsmallest(limit, ((-s, d) for d, s in score.items()))
         return [Hit(doc, -neg, variants[chosen[doc]]) for neg, doc in ranked]
@@ -133,8 +147,13 @@ class Searcher:
         lengths = self.index.passage_lengths
         return max(1.0, int(lengths.sum()) / max(1, len(lengths)))
 
-    def doc_terms(self, doc: int, terms: set[str]) -> dict[str, list[tuple[int, float]]]:
-        """Term → [(passage, tf), …] of one article, for the given terms only (passage order)."""
+    def doc_terms(
+        self, doc: int, terms: set[str], masks: dict[frozenset[int], np.ndarray] | None = None
+    ) -> dict[str, list[tuple[int, float]]]:
+        """Term → [(passage, tf), …] of one article, for the given terms only (passage order).
+
+        `masks`: the query's term masks by set of term numbers (see QueryMemo), filled as needed.
+        """
         ix = self.index
         pids = ix.passages.of_doc(doc)
         ids = {ix.term_ids[t]: t for t in terms if t in ix.term_ids}
@@ -143,10 +162,12 @@ class Searcher:
         bounds = ix.p_offsets[pids.start : pids.stop + 1]
         a, b = int(bounds[0]), int(bounds[-1])
         key = frozenset(ids)
-        mask = self._masks.get(key)
+        mask = None if masks is None else masks.get(key)
         if mask is None:  # term number → wanted?, once per query and set of terms
-            mask = self._masks[key] = np.zeros(len(ix.terms), dtype=bool)
+            mask = np.zeros(len(ix.terms), dtype=bool)
             mask[list(ids)] = True
+            if masks is not None:
+                masks[key] = mask  # published only once filled
         hits = np.flatnonzero(mask[ix.p_terms[a:b]])
         owners = np.searchsorted(bounds, a + hits, "right") - 1 + pids.start
         grouped: dict[str, list[tuple[int, float]]] = {}
@@ -160,16 +181,21 @@ class Searcher:
         df = 0 if t is None else int(self.index.p_df[t])
         return math.log(1 + (n - df + 0.5) / (df + 0.5))
 
-    def passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
-        """Passage number → BM25 score of the variant, for each passage of one article (memoised per query)."""
+    def passage_scores(self, doc: int, variant: Variant, memo: QueryMemo | None = None) -> dict[int, float]:
+        """Passage number → BM25 score of the variant, for each passage of one article (memoised in `memo`)."""
+        if memo is None:
+            return self._passage_scores(doc, variant, None)
         key = (doc, variant)
-        if key not in self._passage_memo:
-            self._passage_memo[key] = self._passage_scores(doc, variant)
-        return self._passage_memo[key]
+        found = memo.passages.get(key)
+        if found is None:
+            found = memo.passages[key] = self._passage_scores(doc, variant, memo.masks)
+        return found
 
-    def _passage_scores(self, doc: int, variant: Variant) -> dict[int, float]:
+    def _passage_scores(
+        self, doc: int, variant: Variant, masks: dict[frozenset[int], np.ndarray] | None
+    ) -> dict[int, float]:
         lengths, avg = self.index.passage_lengths, self.avg_passage_length
-        terms = self.doc_terms(doc, {t for clause in variant.clauses for t, _ in clause})
+        terms = self.doc_terms(doc, {t for clause in variant.clauses for t, _ in clause}, masks)
         scores = dict.fromkeys(self.index.passages.of_doc(doc), 0.0)
         for clause in variant.clauses:
             best: dict[int, float] = {}
