@@ -216,8 +216,10 @@ def rebuild(config: Config, previous: Snapshot | None, changed: Collection[Path]
     if extras and not same_site(extras_site, site):
         extra_files, extras_site = build.site_extras(config, site), site
     top = {**listing, **static, **extra_files}
+    # `moved` is measured against `reuse`, which is None when `fresh`: a removed article is then in
+    # neither set, so every slug must be a candidate (all were rendered anew anyway).
     files, touched = assemble(per_article, top, (previous.rendered, previous.files, previous.top) if previous else None,
-                              rendered_anew | moved)
+                              None if fresh else rendered_anew | moved)
     snapshot = Snapshot(config, theme, MappingProxyType(reads), MappingProxyType(analysed), site,
                         MappingProxyType(per_article), MappingProxyType(listing), MappingProxyType(files), tuple(diags),
                         links[0], MappingProxyType(extra_files), extras_site, discovered, backrefs,
