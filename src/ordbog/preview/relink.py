@@ -113,7 +113,7 @@ def changed_keys(old: Any, new: Any, changed_slugs: set[str]) -> set[str]:
         same = same_terms.get(pair)
         if same is None:
             same = same_terms[pair] = p.term == q.term and p.term.dest not in changed_slugs
-        if not same or p.cased != q.cased or p.inflected != q.inflected:
+        if not same or p[2:] != q[2:]:  # every field after key and term (cased, inflected, genitive, …)
             keys.add(key)
     return keys
 
