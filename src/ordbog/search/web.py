@@ -31,7 +31,6 @@ from typing import TYPE_CHECKING
 from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Site
-from ordbog.search import analyzer
 
 if TYPE_CHECKING:  # the index (and numpy) load only when a build writes search files
     from ordbog.search import index as search_index
@@ -152,7 +151,7 @@ def _dump(data: object) -> bytes:
 
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
-    from ordbog.search import engine
+    from ordbog.search import analyzer, engine
     from ordbog.search import index as search_index
 
     ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
@@ -187,9 +186,21 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
 
 
 def site_files(config: Config, site: Site) -> dict[str, bytes]:
-    """Output path → bytes for the whole search index (empty when search is disabled)."""
+    """Output path → bytes for the whole search index (empty when search is disabled).
+
+    An unchanged site's files come from the cache (`search.indexcache`) without building the index.
+    """
     if not config.file.search.enabled:
         return {}
-    return {
+    from ordbog.search import indexcache
+
+    key = indexcache.site_key(config, site)
+    found = indexcache.load(key) if key is not None else None
+    if found is not None:
+        return found
+    files = {
         urls.output_path(config, urls.search_index_url(config, name)): data for name, data in index_files(config, site)
     }
+    if key is not None:
+        indexcache.store(key, files)
+    return files
