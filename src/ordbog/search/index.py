@@ -25,7 +25,7 @@ from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Article, Site
 from ordbog.search import analyzer
-from ordbog.search.indexer import FIELD_B, FIELD_WEIGHTS, FIELDS, K1, PASSAGE_KINDS, ArticleText, Indexer
+from ordbog.search.indexer import FIELD_B, FIELD_WEIGHTS, FIELDS, K1, PASSAGE_KINDS, ArticleText, Indexer, Tokenised
 from ordbog.search.passages import Passage, article_passages
 
 INDEX_FORMAT = 4
@@ -162,7 +162,10 @@ def question_key(text: str) -> str:
 
 
 def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
-    return index_texts(config, (article_text(a) for a in site.articles), synonyms, key)
+    """The site's index; each unchanged article's text and pass 1 come from `search.textcache`."""
+    from ordbog.search import textcache
+
+    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key)
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
@@ -170,13 +173,19 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
 
     Each text is read once and not kept: pass a generator to bound memory.
     """
+    return index_prepared(config, ((text, None) for text in texts), synonyms, key)
+
+
+def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised | None]],
+                   synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
+    """`index_texts` of (text, `indexer.tokenise(text)` or None to compute it) pairs."""
     indexer = Indexer()
     docs: list[Doc] = []
     p_docs, p_kinds = array("i"), array("b")
     blob, ends = bytearray(), array("q", [0])  # passage strings: one UTF-8 blob, end offsets
     questions: dict[int, str] = {}
-    for n, a in enumerate(texts):
-        indexer.add(a)
+    for n, (a, tokenised) in enumerate(items):
+        indexer.add(a, tokenised)
         docs.append(Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, content_terms(a.title),
                         tuple(content_terms(x) for x in a.aliases)))
         for kind, heading, anchor, text in a.passages:

@@ -9,6 +9,9 @@ then per article the BM25F pseudo-frequencies and per passage the term frequenci
 from the word counts. Term frequencies are sums of word weights (1.0 for a word's own term,
 COMPOUND_PART_WEIGHT for a part); counting words first only changes the order of those sums.
 
+Pass 1's part that depends on one article only (`tokenise`: its distinct words, their terms and
+counts per text) is a value of its own, so `search.textcache` can keep it across builds.
+
 Memory is a few bytes per (text, distinct word) plus the passage text itself, never a dict
 per term per document: 38,500 synthetic articles index in well under 2 GB.
 """
@@ -45,6 +48,43 @@ class ArticleText:
     passages: tuple[tuple[str, str, str, str], ...]  # (kind, heading, anchor, text)
 
 
+@dataclass(frozen=True, slots=True)
+class Tokenised:
+    """Pass 1 of one article, independent of every other article: its words counted per text.
+
+    Texts are the len(FIELDS) fields, then per passage its heading twice and its text. Word
+    numbers here are the article's own (position in `words`); `Indexer.add` maps them to the build's.
+    """
+
+    words: tuple[str, ...]  # the article's distinct lower-case words, in order of first appearance
+    terms: tuple[str, ...]  # each word's index term
+    ids: bytes  # int32 per (text, distinct word): the word's number in `words`
+    counts: bytes  # int32 per (text, distinct word): occurrences
+    sizes: bytes  # int32 per text: its distinct words
+
+
+def passage_text(heading: str, text: str) -> str:
+    """What a passage is indexed as: the heading counts twice."""
+    return heading + "\n" + heading + "\n" + text
+
+
+def tokenise(article: ArticleText) -> Tokenised:
+    local: dict[str, int] = {}
+    ids, counts, sizes = array("i"), array("i"), array("i")
+    texts = (*article.fields, *(passage_text(heading, text) for _, heading, _, text in article.passages))
+    for text in texts:
+        counted = Counter(analyzer._WORD.findall(text.lower()))
+        for raw in counted:
+            if raw not in local:
+                local[raw] = len(local)
+        ids.extend(map(local.__getitem__, counted))
+        counts.extend(counted.values())
+        sizes.append(len(counted))
+    words = tuple(local)
+    terms = tuple(analyzer.term(analyzer.fold(raw)) for raw in words)
+    return Tokenised(words, terms, ids.tobytes(), counts.tobytes(), sizes.tobytes())
+
+
 @dataclass(frozen=True)
 class Arrays:
     """Everything pass 2 produces (see index.SearchIndex for the meaning of each)."""
@@ -79,11 +119,14 @@ class _Texts:
         self.sizes = array("q")  # entries per text
         self.words = array("q")  # words per text
 
-    def add(self, ids, counted: Counter) -> None:
-        self.ids.extend(ids)
-        self.counts.extend(counted.values())
-        self.sizes.append(len(counted))
-        self.words.append(sum(counted.values()))
+    def extend(self, ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> None:
+        """Add texts: int32 word numbers and counts of all of them, and per text its number of entries."""
+        self.ids.frombytes(ids.astype(np.int32, copy=False).tobytes())
+        self.counts.frombytes(counts.astype(np.int32, copy=False).tobytes())
+        self.sizes.extend(sizes.tolist())
+        total = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        ends = np.cumsum(sizes, dtype=np.int64)
+        self.words.extend((total[ends] - total[ends - sizes]).tolist())
 
     def chunks(self, entries: int = CHUNK_ENTRIES, align: int = 1):
         """(first text, end text, first entry, end entry) ranges of about `entries` entries, each a
@@ -110,27 +153,29 @@ class Indexer:
         self.passages = _Texts()
         self.n_docs = 0
 
-    def _counted(self, text: str) -> tuple[map, Counter]:
-        counted = Counter(analyzer._WORD.findall(text.lower()))
-        word_ids = self.word_ids
-        for raw in [raw for raw in counted if raw not in word_ids]:
-            word_ids[raw] = len(self.word_terms)
-            self.word_terms.append(analyzer.term(analyzer.fold(raw)))
-        return map(word_ids.__getitem__, counted), counted
-
-    def add(self, article: ArticleText) -> None:
+    def add(self, article: ArticleText, tokenised: Tokenised | None = None) -> None:
+        """Add the next article; `tokenised` is `tokenise(article)` when the caller has it already."""
+        tok = tokenised if tokenised is not None else tokenise(article)
+        sizes = np.frombuffer(tok.sizes, dtype=np.int32)
+        if len(sizes) != len(FIELDS) + len(article.passages) or len(tok.words) != len(tok.terms):
+            raise ValueError(f"{article.slug}: pass 1 does not match the article")
         self.n_docs += 1
-        seen: set[int] = set()
-        for text in article.fields:
-            ids, counted = self._counted(text)
-            ids = list(ids)
-            seen.update(ids)
-            self.fields.add(ids, counted)
-        for t in set(map(self.word_terms.__getitem__, seen)):
+        word_ids, word_terms = self.word_ids, self.word_terms
+        numbers = []  # the article's word number → the build's
+        for raw, term in zip(tok.words, tok.terms):
+            i = word_ids.get(raw)
+            if i is None:
+                i = word_ids[raw] = len(word_terms)
+                word_terms.append(term)
+            numbers.append(i)
+        ids = np.asarray(numbers, dtype=np.int32)[np.frombuffer(tok.ids, dtype=np.int32)]
+        counts = np.frombuffer(tok.counts, dtype=np.int32)
+        in_fields = int(sizes[: len(FIELDS)].sum())
+        self.fields.extend(ids[:in_fields], counts[:in_fields], sizes[: len(FIELDS)])
+        self.passages.extend(ids[in_fields:], counts[in_fields:], sizes[len(FIELDS) :])
+        for t in set(map(word_terms.__getitem__, ids[:in_fields].tolist())):
             if len(t) >= 2:
                 self.df[t] = self.df.get(t, 0) + 1
-        for _, heading, _, text in article.passages:
-            self.passages.add(*self._counted(heading + "\n" + heading + "\n" + text))
 
     def _expansions(self, vocab: Mapping[str, int]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Terms (sorted), and per word number its term and compound parts as CSR arrays:

@@ -1,0 +1,116 @@
+"""Per-article search input cache: an unchanged article is not read for the index twice.
+
+Input: the configuration and the site's articles. Output, per article in order, what the index
+needs of it that depends on that article alone: its `ArticleText` (fields and answer passages,
+`index.article_text`) and pass 1 of the indexer (`indexer.tokenise`: its words counted per text).
+After a one-article edit, a build redoes only that article and then the site-wide pass 2.
+
+An entry's key covers the article's path, slug and source digest (its analysed form is a
+function of those and the configuration, and linking never changes the text the index reads:
+see `search.indexcache`), the whole configuration, and `indexcache.build_digest()` (ordbog's
+code, the analyzer's data files, the libraries). Entries live in a `PackStore` under
+`<cache>/search-text/<generation>/` (older generations are deleted); a corrupt entry is recomputed,
+articles made in memory (no digest) are never cached, and `ORDBOG_CACHE_DIR=off` turns it off.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shutil
+from collections.abc import Iterable, Iterator
+
+import numpy as np
+
+from ordbog import cache as ordbog_cache
+from ordbog.config import Config
+from ordbog.model import Article
+from ordbog.packstore import PackStore
+from ordbog.search import indexcache
+from ordbog.search.indexer import ArticleText, Tokenised, tokenise
+
+Prepared = tuple[ArticleText, Tokenised]
+
+
+def prepare(article_text: ArticleText) -> Prepared:
+    return article_text, tokenise(article_text)
+
+
+def encode(prepared: Prepared) -> tuple:
+    text, tok = prepared
+    return (
+        (text.slug, text.title, text.description, text.aliases, text.fields, text.passages),
+        (tok.words, tok.terms, tok.ids, tok.counts, tok.sizes),
+    )
+
+
+def decode(value: object) -> Prepared:
+    """An entry back as (ArticleText, Tokenised); ValueError/TypeError when it is not one."""
+    text, tok = value  # type: ignore[misc]
+    slug, title, description, aliases, fields, passages = text
+    words, terms, ids, counts, sizes = tok
+    if not all(type(s) is str for s in (slug, title, description)) or not all(
+        type(b) is bytes for b in (ids, counts, sizes)
+    ):
+        raise TypeError("not a search text entry")
+    if not (isinstance(aliases, tuple) and isinstance(fields, tuple) and isinstance(passages, tuple)):
+        raise TypeError("not a search text entry")
+    if not all(isinstance(p, tuple) and len(p) == 4 for p in passages):
+        raise TypeError("not a search text entry")
+    if len(words) != len(terms) or len(ids) != len(counts) or len(sizes) != 4 * (len(fields) + len(passages)):
+        raise ValueError("inconsistent search text entry")
+    local = np.frombuffer(ids, dtype=np.int32)
+    if int(np.frombuffer(sizes, dtype=np.int32).sum()) != len(local) or (
+        len(local) and not 0 <= int(local.min()) <= int(local.max()) < len(words)
+    ):
+        raise ValueError("inconsistent search text entry")
+    return ArticleText(slug, title, description, aliases, fields, passages), Tokenised(words, terms, ids, counts, sizes)
+
+
+def entry_key(build: bytes, article: Article) -> str:
+    return hashlib.sha256(build + f"\0{article.path}\0{article.slug}\0{article.digest}".encode()).hexdigest()
+
+
+def open_store() -> PackStore | None:
+    root = ordbog_cache.cache_root()
+    if root is None:
+        return None
+    folder = root / "search-text" / ordbog_cache.generation()
+    if folder.parent.is_dir():
+        for other in folder.parent.iterdir():  # entries of older code are never read again
+            if other.is_dir() and other.name != folder.name:
+                shutil.rmtree(other, ignore_errors=True)
+    return PackStore(folder)
+
+
+def prepared_articles(config: Config, articles: Iterable[Article]) -> Iterator[Prepared]:
+    """(ArticleText, Tokenised) per article, in order: from the cache when unchanged.
+
+    The cache is written when the iteration ends (also when it is abandoned).
+    """
+    from ordbog.search import index
+
+    store = open_store()
+    if store is None:
+        for article in articles:
+            yield prepare(index.article_text(article))
+        return
+    build = indexcache.build_digest() + indexcache.config_digest(config).encode()
+    try:
+        for article in articles:
+            if not article.digest:
+                yield prepare(index.article_text(article))
+                continue
+            key = entry_key(build, article)
+            value = store.get(key)
+            found = None
+            if value is not None:
+                try:
+                    found = decode(value)
+                except (TypeError, ValueError):
+                    found = None
+            if found is None:
+                found = prepare(index.article_text(article))
+                store.put(key, encode(found))
+            yield found
+    finally:
+        store.flush()
