@@ -93,7 +93,9 @@ def _encode(value: Any) -> Any:
     if kind in _PLAIN:  # exact types: Severity, a str subclass, is an enum below
         return value
     if kind is tuple:
-        if value and all(type(v) is Token for v in value):  # Article.tokens: the bulk of a record
+        if _PLAIN.issuperset(map(type, value)):  # (start, end), aliases, links: kept as they are
+            return ("T", value)
+        if all(type(v) is Token for v in value):  # Article.tokens: the bulk of a record
             return ("K", tuple(map(_encode_token, value)))
         return ("t", tuple(map(_encode, value)))
     name = _CLASS_NAMES.get(kind)
@@ -113,17 +115,19 @@ def _encode(value: Any) -> Any:
 
 
 def _decode(data: Any) -> Any:
-    if not isinstance(data, tuple):
+    if type(data) is not tuple:
         return data
     kind = data[0]
+    if kind == "c":
+        return _CLASSES[data[1]](*map(_decode, data[2]))
+    if kind == "T":
+        return data[1]
+    if kind == "t":
+        return tuple(map(_decode, data[1]))
     if kind == "K":
         return tuple(map(_decode_token, data[1]))
     if kind == "k":
         return _decode_token(data[1])
-    if kind == "t":
-        return tuple(_decode(v) for v in data[1])
-    if kind == "c":
-        return _CLASSES[data[1]](*(_decode(v) for v in data[2]))
     if kind == "d":
         return dt.date.fromordinal(data[1])
     if kind == "l":
@@ -156,8 +160,62 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def decode_result(data: bytes) -> tuple[Article | None, list[Diagnostic]]:
+    """The record's article and diagnostics; the article is remembered as an origin (below)."""
     article, diags = marshal.loads(data)
-    return _decode(article), [_decode(d) for d in diags]
+    found, found_diags = _decode(article), [_decode(d) for d in diags]
+    if type(found) is Article:
+        _ORIGINS[found.path] = (found, hashlib.sha256(data).digest())
+    return found, found_diags
+
+
+# --- keys of derived articles --------------------------------------------------------------
+#
+# A page-cache key needs the article after linking in canonical form: encoding every token of
+# every article again costs more than rendering a few pages. But the link stage only replaces
+# some inline tokens (`dataclasses.replace(article, tokens=…, links=…)`), and model objects and
+# tokens are never changed in place once made, so a linked article is known exactly from the
+# record it was decoded from (its SHA-256) plus what differs, compared by identity. The origin
+# is kept (per path, the last one decoded) until `forget_origins()`.
+
+_ORIGINS: dict[str, tuple[Article, bytes]] = {}
+_ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
+_TOKENS_AT = _ARTICLE_FIELDS.index("tokens")
+
+
+def derived_form(article: Article) -> tuple | None:
+    """`article` as (origin record digest, changed fields, changed tokens), or None without an origin.
+
+    Equal forms mean equal articles: a form names its origin's record bytes, and every field or
+    top-level token that is not the origin's very object is encoded in full.
+    """
+    entry = _ORIGINS.get(article.path)
+    if entry is None:
+        return None
+    origin, digest = entry
+    if origin is article:
+        return (digest, (), ())
+    values, before = _fields_of(Article)(article), _fields_of(Article)(origin)
+    tokens, old = values[_TOKENS_AT], before[_TOKENS_AT]
+    if tokens is not old and len(tokens) != len(old):
+        return None
+    fields = tuple((i, _encode(v)) for i, (v, w) in enumerate(zip(values, before)) if v is not w and i != _TOKENS_AT)
+    changed = () if tokens is old else tuple(
+        (i, _encode_token(tok)) for i, (tok, was) in enumerate(zip(tokens, old)) if tok is not was)
+    return (digest, fields, changed)
+
+
+def forget_origins() -> None:
+    _ORIGINS.clear()
+
+
+def key_bytes(article: Article, context: Any) -> bytes:
+    """Bytes equal only for equal (article, context): `derived_form` when the article has an origin."""
+    form = derived_form(article)
+    value = ("full", _encode(article), _encode(context)) if form is None else ("derived", form, _encode(context))
+    try:
+        return marshal.dumps(value, 2)
+    except ValueError as exc:
+        raise Uncacheable(str(exc)) from None
 
 
 # --- where records live ------------------------------------------------------------------

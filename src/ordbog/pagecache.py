@@ -10,8 +10,10 @@ An article's files are a pure function of
   `SOURCE_DATE_EPOCH`. Not the output or content folder: no page shows them.
 
 The key is a SHA-256 over exactly that, the article and context in a canonical byte form
-(`cache.canonical_bytes`: marshal format 2, which has no object references, so equal values give
-equal bytes). Values that form cannot hold are simply not cached. Tests check that builds served
+(`cache.key_bytes`: marshal format 2, which has no object references, so equal values give
+equal bytes). An article decoded from an analysis record and then linked is written as that
+record's digest plus the fields and tokens linking replaced (`cache.derived_form`), not token by
+token: about ten times cheaper. Values that form cannot hold are simply not cached. Tests check that builds served
 from the cache are byte-identical to builds without it, also after edits that change a page's
 context, its templates or the configuration.
 
@@ -64,7 +66,7 @@ def build_digest(config: Config, template_dirs: Sequence[Path]) -> bytes:
 
 def article_key(build: bytes, article: Article, context: Any) -> str | None:
     try:
-        data = cache.canonical_bytes((article, context))
+        data = cache.key_bytes(article, context)
     except cache.Uncacheable:
         return None
     return hashlib.sha256(build + data).hexdigest()
@@ -96,6 +98,7 @@ def render_articles(
     """
     store = open_store()
     if store is None:
+        cache.forget_origins()
         return workers.map_ordered(render, articles, progress)
     build = build_digest(config, template_dirs)
     store.load_all()  # before the fork: workers see the same entries
@@ -106,8 +109,10 @@ def render_articles(
             return key, None
         return key, render(article)
 
+    keyed = workers.map_ordered(one, articles, progress)
+    cache.forget_origins()  # keys are made: the unlinked articles may go
     found: list[Files] = []
-    for article, (key, files) in zip(articles, workers.map_ordered(one, articles, progress)):
+    for article, (key, files) in zip(articles, keyed):
         if files is None and key is not None:  # a hit
             files = store.get(key)
             if not isinstance(files, dict):  # unreadable entry: render it here
