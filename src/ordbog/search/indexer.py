@@ -161,13 +161,12 @@ class Indexer:
             raise ValueError(f"{article.slug}: pass 1 does not match the article")
         self.n_docs += 1
         word_ids, word_terms = self.word_ids, self.word_terms
-        numbers = []  # the article's word number → the build's
-        for raw, term in zip(tok.words, tok.terms):
-            i = word_ids.get(raw)
-            if i is None:
-                i = word_ids[raw] = len(word_terms)
-                word_terms.append(term)
-            numbers.append(i)
+        numbers = list(map(word_ids.get, tok.words))  # the article's word number → the build's
+        if None in numbers:
+            for k, (raw, term) in enumerate(zip(tok.words, tok.terms)):
+                if numbers[k] is None:
+                    numbers[k] = word_ids[raw] = len(word_terms)
+                    word_terms.append(term)
         ids = np.asarray(numbers, dtype=np.int32)[np.frombuffer(tok.ids, dtype=np.int32)]
         counts = np.frombuffer(tok.counts, dtype=np.int32)
         in_fields = int(sizes[: len(FIELDS)].sum())

@@ -136,9 +136,14 @@ def front_coded(terms: list[str]) -> str:
 
 
 def doc_records(ix: search_index.SearchIndex) -> list[dict]:
+    from ordbog.search.indexer import PASSAGE_KINDS
+
+    strings = ix.passages.strings  # read in bulk: one bytes copy of the blob, not one array slice per string
+    blob, ends = strings.blob.tobytes(), strings.offsets.tolist()
     passages: dict[int, list[list[str]]] = {}
-    for p in ix.passages:
-        passages.setdefault(p.doc, []).append([p.kind, p.heading, p.anchor, p.text])
+    for i, (doc, kind) in enumerate(zip(ix.passages.docs.tolist(), ix.passages.kinds.tolist())):
+        heading, anchor, text = (blob[ends[j] : ends[j + 1]].decode("utf-8") for j in range(3 * i, 3 * i + 3))
+        passages.setdefault(doc, []).append([PASSAGE_KINDS[kind], heading, anchor, text])
     return [
         {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description, "p": passages.get(n, [])}
         for n, d in enumerate(ix.docs)
@@ -198,9 +203,13 @@ def site_files(config: Config, site: Site) -> dict[str, bytes]:
     found = indexcache.load(key) if key is not None else None
     if found is not None:
         return found
-    files = {
-        urls.output_path(config, urls.search_index_url(config, name)): data for name, data in index_files(config, site)
-    }
+    from ordbog import workers
+
+    with workers.gc_paused():  # millions of small objects, no cycles: collections would only rescan the heap
+        files = {
+            urls.output_path(config, urls.search_index_url(config, name)): data
+            for name, data in index_files(config, site)
+        }
     if key is not None:
         indexcache.store(key, files)
     return files
