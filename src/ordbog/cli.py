@@ -8,17 +8,17 @@ from __future__ import annotations
 
 import os
 import sys
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated, Any, Optional
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from ordbog import __version__
 from ordbog.config import CONFIG_NAME, Config, load_config
 from ordbog.danish.slug import slugify
 from ordbog.diagnostics import BuildError, Diagnostic
+from ordbog.terminal import LazyConsole, print_styled, rich_sees_a_terminal
 
 EXAMPLE_DIR = Path(__file__).parent / "example"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -30,7 +30,7 @@ app = typer.Typer(
     add_completion=False,
     rich_markup_mode=None,
 )
-err = Console(stderr=True, highlight=False)
+err = LazyConsole()  # rich's Console(stderr=True, highlight=False), imported only when it prints
 
 ContentOpt = Annotated[Optional[Path], typer.Option("--content", "-c", help="Mappe med artikler (.md). Standard: ./content, ellers eksempelsitet.")]
 OutOpt = Annotated[Optional[Path], typer.Option("--out", "-o", help="Outputmappe. Standard: _site (eller site.output_dir).")]
@@ -38,10 +38,8 @@ ConfigOpt = Annotated[Optional[Path], typer.Option("--config", help=f"Sti til {C
 
 
 def print_diagnostics(diags: list[Diagnostic] | tuple[Diagnostic, ...], show_warnings: bool = True) -> None:
-    for d in sorted(diags, key=lambda d: (d.path, d.line, d.code)):
-        if d.is_error or show_warnings:
-            style = "red" if d.is_error else "yellow"
-            err.print(d.format(), style=style, markup=False, soft_wrap=True)
+    print_styled(err, ((d.format(), "red" if d.is_error else "yellow")
+                       for d in sorted(diags, key=lambda d: (d.path, d.line, d.code)) if d.is_error or show_warnings))
 
 
 def default_content_dir() -> Path:
@@ -72,22 +70,32 @@ def resolve_config(content: Path | None, out: Path | None, config: Path | None) 
     return cfg
 
 
+def _progress_bar(show: bool) -> AbstractContextManager[Any]:
+    """rich's progress bar on a terminal (imported only then), else a context of None."""
+    if not show:
+        return nullcontext(None)
+    from rich import progress
+
+    return progress.Progress(progress.TextColumn("[bold]Bygger[/bold]"), progress.BarColumn(), progress.MofNCompleteColumn(),
+                             progress.TimeElapsedColumn(), console=err.rich, transient=True)
+
+
 def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -> int:
     from jinja2 import TemplateError
 
     from ordbog.build import build_and_write
 
-    with Progress(TextColumn("[bold]Bygger[/bold]"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                  console=err, transient=True, disable=quiet or not err.is_terminal) as bar:
-        task = bar.add_task("render", total=None)
+    with _progress_bar(not quiet and rich_sees_a_terminal() and err.is_terminal) as bar:
+        task = bar.add_task("render", total=None) if bar else None
 
         def progress(stage: str, done: int, total: int) -> None:
             bar.update(task, completed=done, total=total)
 
         try:
-            result = build_and_write(cfg, keep_going=keep_going, force=force, progress=progress)
+            result = build_and_write(cfg, keep_going=keep_going, force=force, progress=progress if bar else None)
         except BuildError as exc:
-            bar.stop()
+            if bar:
+                bar.stop()
             print_diagnostics(exc.diagnostics)
             usage = any(d.code.startswith("OUT") for d in exc.diagnostics)
             if not usage:
@@ -98,7 +106,8 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
         except TemplateError as exc:  # a site's own template: its file and line, not a traceback
             from ordbog.preview.session import template_diagnostic
 
-            bar.stop()
+            if bar:
+                bar.stop()
             print_diagnostics([template_diagnostic(exc)])
             err.print("Bygningen stoppede ved en skabelonfejl. Det tidligere output er urørt.", style="red")
             return EXIT_CONTENT
