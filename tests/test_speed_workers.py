@@ -58,3 +58,27 @@ def test_a_pool_leaves_a_running_background_job_its_cpu(monkeypatch: pytest.Monk
     job = workers.Background(lambda: "søger")
     assert workers.map_ordered(lambda _: os.getpid(), range(6)) == [os.getpid()] * 6  # serial meanwhile
     assert job.result() == "søger"
+
+
+def test_a_finished_job_does_not_wait_for_result_to_exit() -> None:
+    """The answer is read as soon as it is sent, so the child (a copy-on-write twin of this
+    process, ever more of a real copy as this process runs on) exits at once."""
+    import time
+
+    files = {f"soeg/{i}.json": b"x" * 100_000 for i in range(40)}  # more than a pipe buffer holds
+    job = workers.Background(lambda: dict(files))
+    deadline = time.monotonic() + 60
+    while job._proc.is_alive() and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not job._proc.is_alive()
+    assert job.result() == files
+    assert workers._BUSY_ELSEWHERE == 0
+
+
+def test_a_cancelled_job_leaves_nothing_running() -> None:
+    import time
+
+    job = workers.Background(lambda: time.sleep(60))
+    proc = job._proc
+    job.cancel()
+    assert not proc.is_alive() and workers._BUSY_ELSEWHERE == 0

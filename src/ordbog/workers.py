@@ -22,6 +22,7 @@ import json
 import multiprocessing
 import os
 import pickle
+import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -129,11 +130,18 @@ class Background:
 
     Used for whole-site work that cannot be split per article (the search index) so it overlaps
     with rendering. When not worth it (small sites, no fork, one CPU) `fn` simply runs in `.result()`.
+
+    Memory: a forked child shares this process's pages only until either process writes to them
+    (in CPython: touches an object, i.e. changes its reference count), so a child that lives on
+    ends up holding a private copy of every page the parent touched meanwhile (at 3,850 articles:
+    ~350 MiB while the parent renders). Its answer is therefore read by a thread of this process
+    as soon as it is sent, and the child exits then, not when `.result()` is called.
     """
 
     def __init__(self, fn: Callable[[], R], worth_it: bool = True) -> None:
         self._fn = fn
         self._proc = None
+        self._received: list[tuple[str, Any]] = []  # [("value" | "raise" | "eof", value)], set by the reader
         if worth_it and jobs() > 1 and _fork_available():
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
@@ -141,6 +149,17 @@ class Background:
             self._proc.start()
             child.close()
             _busy(+1)
+            self._reader = threading.Thread(target=self._read, name="ordbog-background-reader", daemon=True)
+            self._reader.start()
+
+    def _read(self) -> None:
+        """In a thread: take the child's answer off the pipe as soon as it comes."""
+        try:
+            self._received.append(("value", self._receive()))
+        except EOFError:
+            self._received.append(("eof", None))
+        except BaseException as exc:  # the job's own error (re-raised by `.result()`), or a broken pipe
+            self._received.append(("raise", exc))
 
     def _child(self, conn) -> None:
         _die_with_parent()
@@ -175,11 +194,15 @@ class Background:
         if self._proc is None:
             return self._fn()
         try:
-            return self._receive()
-        except EOFError:  # the child died without a word (killed, out of memory): do the work here
-            return self._fn()
+            self._reader.join()
+            kind, value = self._received[0] if self._received else ("eof", None)
         finally:
             self._finish(kill=False)
+        if kind == "raise":
+            raise value
+        if kind == "eof":  # the child died without a word (killed, out of memory): do the work here
+            return self._fn()
+        return value
 
     def cancel(self) -> None:
         """Stop the job: the caller failed and will never ask for the result (without this, the
@@ -193,6 +216,7 @@ class Background:
         if kill:
             proc.kill()
         proc.join()
+        self._reader.join()  # after a kill: the pipe's end of file stops it
         self._conn.close()
         _busy(-1)
 
