@@ -232,3 +232,16 @@ def test_cached_pass_one_gives_the_same_arrays_as_reading_the_text(make_config, 
     assert direct.terms == via_cache.terms and direct.vocab == via_cache.vocab
     for name in ("post_offsets", "post_docs", "post_impacts", "p_offsets", "p_terms", "p_tf", "p_df", "passage_lengths"):
         assert getattr(direct, name).tolist() == getattr(via_cache, name).tolist(), name
+
+
+def test_cached_site_files_answers_without_building_only_when_it_can(tmp_path, monkeypatch, indexed) -> None:
+    content = write_content(tmp_path, ARTICLES)
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
+    cfg, _ = load_config(content, tmp_path / "_site", None)
+    site, _ = build.make_site(cfg)
+    assert web.cached_site_files(cfg, site) is None
+    built = web.site_files(cfg, site)
+    assert web.cached_site_files(cfg, site) == built
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    assert web.cached_site_files(cfg, site) is None
+    assert indexed["builds"] == [1]

@@ -195,21 +195,32 @@ def site_files(config: Config, site: Site) -> dict[str, bytes]:
 
     An unchanged site's files come from the cache (`search.indexcache`) without building the index.
     """
-    if not config.file.search.enabled:
-        return {}
-    from ordbog.search import indexcache
-
-    key = indexcache.site_key(config, site)
-    found = indexcache.load(key) if key is not None else None
+    found = cached_site_files(config, site)
     if found is not None:
         return found
     from ordbog import workers
+    from ordbog.search import indexcache
 
     with workers.gc_paused():  # millions of small objects, no cycles: collections would only rescan the heap
         files = {
             urls.output_path(config, urls.search_index_url(config, name)): data
             for name, data in index_files(config, site)
         }
+    key = indexcache.site_key(config, site)
     if key is not None:
         indexcache.store(key, files)
     return files
+
+
+def cached_site_files(config: Config, site: Site) -> dict[str, bytes] | None:
+    """`site_files` when it needs no index build (search disabled, or the site's files are cached), else None.
+
+    Cheap (no numpy, no engine): a caller can skip starting a process for the index on a hit.
+    """
+    if not config.file.search.enabled:
+        return {}
+    from ordbog.search import indexcache
+
+    key = indexcache.site_key(config, site)
+    return indexcache.load(key) if key is not None else None
+
