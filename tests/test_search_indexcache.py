@@ -245,3 +245,26 @@ def test_cached_site_files_answers_without_building_only_when_it_can(tmp_path, m
     monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
     assert web.cached_site_files(cfg, site) is None
     assert indexed["builds"] == [1]
+
+
+EDITS = {
+    "edit a body": lambda files: {**files, "hovedpine.md": files["hovedpine.md"] + "\nMigræne er noget andet.\n"},
+    "add an article": lambda files: {**files, "ryg.md": article("Ondt i ryggen", "Ondt i ryggen er almindeligt.\n")},
+    "delete an article": lambda files: {k: v for k, v in files.items() if k != "skulderskade.md"},
+    "add an alias": lambda files: {**files, "skulderskade.md": files["skulderskade.md"].replace(
+        'title: "Skulderskade"', 'title: "Skulderskade"\naliases: [skadet skulder]')},
+    "rename a file": lambda files: {("hovedpine-2.md" if k == "hovedpine.md" else k): v for k, v in files.items()},
+}
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(sorted(EDITS)), st.booleans()), min_size=1, max_size=4))
+def test_any_sequence_of_edits_gives_the_files_of_a_build_without_cache(tmp_path_factory, monkeypatch, steps) -> None:
+    folder = tmp_path_factory.mktemp("edits")
+    files = dict(ARTICLES)
+    site_files(folder / "b", files, folder / "cache", monkeypatch)
+    for edit, synonyms in steps:
+        files = EDITS[edit](files)
+        toml = SYNONYMS_TOML if synonyms else None
+        cached = site_files(folder / "b", files, folder / "cache", monkeypatch, toml=toml)
+        assert cached == site_files(folder / "a", files, "off", monkeypatch, toml=toml), edit
