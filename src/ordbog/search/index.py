@@ -25,7 +25,16 @@ from ordbog import urls
 from ordbog.config import Config
 from ordbog.model import Article, Site
 from ordbog.search import analyzer
-from ordbog.search.indexer import FIELD_B, FIELD_WEIGHTS, FIELDS, K1, PASSAGE_KINDS, ArticleText, Indexer, Tokenised
+from ordbog.search.indexer import (
+    FIELD_B,
+    FIELD_WEIGHTS,
+    FIELDS,
+    K1,
+    PASSAGE_KINDS,
+    ArticleText,
+    Indexer,
+    Tokenised,
+)
 from ordbog.search.passages import Passage, article_passages
 
 INDEX_FORMAT = 4
