@@ -247,12 +247,17 @@ def test_cached_site_files_answers_without_building_only_when_it_can(tmp_path, m
     assert indexed["builds"] == [1]
 
 
+def _changed(files: dict[str, str], name: str, change) -> dict[str, str]:
+    """`files` with `change` applied to article `name` (if it is still there)."""
+    return {**files, name: change(files[name])} if name in files else files
+
+
 EDITS = {
-    "edit a body": lambda files: {**files, "hovedpine.md": files["hovedpine.md"] + "\nMigræne er noget andet.\n"},
+    "edit a body": lambda files: _changed(files, "hovedpine.md", lambda text: text + "\nMigræne er noget andet.\n"),
     "add an article": lambda files: {**files, "ryg.md": article("Ondt i ryggen", "Ondt i ryggen er almindeligt.\n")},
     "delete an article": lambda files: {k: v for k, v in files.items() if k != "skulderskade.md"},
-    "add an alias": lambda files: {**files, "skulderskade.md": files["skulderskade.md"].replace(
-        'title: "Skulderskade"', 'title: "Skulderskade"\naliases: [skadet skulder]')},
+    "add an alias": lambda files: _changed(files, "skulderskade.md", lambda text: text.replace(
+        'title: "Skulderskade"', 'title: "Skulderskade"\naliases: [skadet skulder]', 1)),
     "rename a file": lambda files: {("hovedpine-2.md" if k == "hovedpine.md" else k): v for k, v in files.items()},
 }
 
