@@ -8,14 +8,17 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from markdown_it.token import Token
 
 from ordbog import markdown
 from ordbog.danish.slug import transliterate, unique_id
 from ordbog.diagnostics import Diagnostic, error, warning
-from ordbog.frontmatter import Frontmatter, validate
 from ordbog.model import Article, FaqItem, Heading, Person, Related, Section, Source
+
+if TYPE_CHECKING:  # the schema (pydantic) is built on first use: a build served from the cache never analyses
+    from ordbog.frontmatter import Frontmatter
 
 FAQ_HEADING = re.compile(r"^\s*(ofte\s+stillede\s+spørgsmål|faq\b|spørgsmål\s+og\s+svar)", re.I)
 TITLE_SEPARATORS = (" – ", " — ", " - ", " | ")
@@ -188,6 +191,8 @@ def _person(model) -> Person | None:
 
 def analyse(source: Source) -> tuple[Article | None, list[Diagnostic]]:
     """Source → Article; None when the article has errors that make it unpublishable."""
+    from ordbog.frontmatter import validate
+
     fm, diags = validate(source)
     tokens = markdown.parse(source.body)
     blocks = _headings(tokens, source.body_line)
