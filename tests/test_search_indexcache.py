@@ -219,17 +219,20 @@ TEXT = st.lists(WORDS, max_size=12).map(" ".join)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.lists(st.tuples(TEXT, TEXT, st.lists(st.tuples(TEXT, TEXT), max_size=3)), min_size=1, max_size=4))
+@given(st.lists(st.tuples(TEXT, TEXT, st.lists(st.tuples(st.sampled_from(["p", "faq"]), TEXT, TEXT), max_size=3),
+                         st.lists(TEXT, max_size=2).map(tuple)), min_size=1, max_size=4))
 def test_cached_pass_one_gives_the_same_arrays_as_reading_the_text(make_config, write_site, rows) -> None:
     texts = [
-        indexer.ArticleText(f"a{n}", title, "", (), (title, "", "", "", "", body),
-                            tuple(("p", heading, "", text) for heading, text in passages))
-        for n, (title, body, passages) in enumerate(rows)
+        indexer.ArticleText(f"a{n}", title, "", aliases, (title, "\n".join(aliases), "", "", "", body),
+                            tuple((kind, heading, "", text) for kind, heading, text in passages))
+        for n, (title, body, passages, aliases) in enumerate(rows)
     ]
     cfg = make_config(write_site({}))
     direct = index.index_texts(cfg, texts, {})
     via_cache = index.index_prepared(cfg, (textcache.decode(textcache.encode(textcache.prepare(t))) for t in texts), {})
     assert direct.terms == via_cache.terms and direct.vocab == via_cache.vocab
+    assert direct.docs == via_cache.docs and direct.question_keys == via_cache.question_keys
+    assert list(direct.passages) == list(via_cache.passages)
     for name in ("post_offsets", "post_docs", "post_impacts", "p_offsets", "p_terms", "p_tf", "p_df", "passage_lengths"):
         assert getattr(direct, name).tolist() == getattr(via_cache, name).tolist(), name
 

@@ -34,11 +34,14 @@ from ordbog.search.indexer import (
     ArticleText,
     Indexer,
     Tokenised,
+    content_terms,
+    question_key,
+    tokenise,
 )
 from ordbog.search.passages import Passage, article_passages
 
 INDEX_FORMAT = 4
-__all__ = ["FIELD_B", "FIELD_WEIGHTS", "K1", "Doc", "SearchIndex", "build_index"]
+__all__ = ["FIELD_B", "FIELD_WEIGHTS", "K1", "Doc", "SearchIndex", "build_index", "content_terms", "question_key"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -160,16 +163,6 @@ def article_text(article: Article) -> ArticleText:
                        tuple(fields[f] for f in FIELDS), passages)
 
 
-def content_terms(text: str) -> tuple[str, ...]:
-    stop = analyzer.stopwords()
-    return tuple(analyzer.term(w) for w in analyzer.words(text) if w not in stop)
-
-
-def question_key(text: str) -> str:
-    """Order-free key of a question's content terms ("Hvad er X?" and "X, hvad er det" match)."""
-    return " ".join(sorted(set(content_terms(text))))
-
-
 def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
     """The site's index; each unchanged article's text and pass 1 come from `search.textcache`."""
     from ordbog.search import textcache
@@ -194,12 +187,14 @@ def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised 
     blob, ends = bytearray(), array("q", [0])  # passage strings: one UTF-8 blob, end offsets
     questions: dict[int, str] = {}
     for n, (a, tokenised) in enumerate(items):
-        indexer.add(a, tokenised)
-        docs.append(Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, content_terms(a.title),
-                        tuple(content_terms(x) for x in a.aliases)))
+        tok = tokenised if tokenised is not None else tokenise(a)
+        indexer.add(a, tok)
+        docs.append(Doc(a.slug, a.title, urls.article_url(config, a.slug), a.description, tok.title_terms,
+                        tok.alias_terms))
+        asked = iter(tok.questions)
         for kind, heading, anchor, text in a.passages:
             if kind == "faq":
-                questions[len(p_docs)] = question_key(heading)
+                questions[len(p_docs)] = next(asked)
             p_docs.append(n)
             p_kinds.append(PASSAGE_KINDS.index(kind))
             for string in (heading, anchor, text):

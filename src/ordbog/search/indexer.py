@@ -61,6 +61,19 @@ class Tokenised:
     ids: bytes  # int32 per (text, distinct word): the word's number in `words`
     counts: bytes  # int32 per (text, distinct word): occurrences
     sizes: bytes  # int32 per text: its distinct words
+    title_terms: tuple[str, ...]  # `content_terms` of the title (exact-title matching)
+    alias_terms: tuple[tuple[str, ...], ...]  # … of each alias
+    questions: tuple[str, ...]  # `question_key` of each FAQ passage's question, in passage order
+
+
+def content_terms(text: str) -> tuple[str, ...]:
+    stop = analyzer.stopwords()
+    return tuple(analyzer.term(w) for w in analyzer.words(text) if w not in stop)
+
+
+def question_key(text: str) -> str:
+    """Order-free key of a question's content terms ("Hvad er X?" and "X, hvad er det" match)."""
+    return " ".join(sorted(set(content_terms(text))))
 
 
 def passage_text(heading: str, text: str) -> str:
@@ -82,7 +95,9 @@ def tokenise(article: ArticleText) -> Tokenised:
         sizes.append(len(counted))
     words = tuple(local)
     terms = tuple(analyzer.term(analyzer.fold(raw)) for raw in words)
-    return Tokenised(words, terms, ids.tobytes(), counts.tobytes(), sizes.tobytes())
+    return Tokenised(words, terms, ids.tobytes(), counts.tobytes(), sizes.tobytes(), content_terms(article.title),
+                     tuple(content_terms(alias) for alias in article.aliases),
+                     tuple(question_key(heading) for kind, heading, _, _ in article.passages if kind == "faq"))
 
 
 @dataclass(frozen=True)

@@ -40,6 +40,7 @@ def encode(prepared: Prepared) -> tuple:
     return (
         (text.slug, text.title, text.description, text.aliases, text.fields, text.passages),
         ("\n".join(tok.words), "\n".join(tok.terms), tok.ids, tok.counts, tok.sizes),  # one string: loads faster
+        (tok.title_terms, tok.alias_terms, tok.questions),
     )
 
 
@@ -49,7 +50,7 @@ def _lines(joined: str) -> tuple[str, ...]:
 
 def decode(value: object) -> Prepared:
     """An entry back as (ArticleText, Tokenised); ValueError/TypeError when it is not one."""
-    text, tok = value  # type: ignore[misc]
+    text, tok, (title_terms, alias_terms, questions) = value  # type: ignore[misc]
     slug, title, description, aliases, fields, passages = text
     words, terms, ids, counts, sizes = _lines(tok[0]), _lines(tok[1]), *tok[2:]
     if not all(type(s) is str for s in (slug, title, description)) or not all(
@@ -60,6 +61,10 @@ def decode(value: object) -> Prepared:
         raise TypeError("not a search text entry")
     if not all(isinstance(p, tuple) and len(p) == 4 for p in passages):
         raise TypeError("not a search text entry")
+    if not (isinstance(title_terms, tuple) and isinstance(alias_terms, tuple) and isinstance(questions, tuple)):
+        raise TypeError("not a search text entry")
+    if len(alias_terms) != len(aliases) or len(questions) != sum(p[0] == "faq" for p in passages):
+        raise ValueError("inconsistent search text entry")
     if len(words) != len(terms) or len(ids) != len(counts) or len(sizes) != 4 * (len(fields) + len(passages)):
         raise ValueError("inconsistent search text entry")
     local = np.frombuffer(ids, dtype=np.int32)
@@ -67,7 +72,8 @@ def decode(value: object) -> Prepared:
         len(local) and not 0 <= int(local.min()) <= int(local.max()) < len(words)
     ):
         raise ValueError("inconsistent search text entry")
-    return ArticleText(slug, title, description, aliases, fields, passages), Tokenised(words, terms, ids, counts, sizes)
+    return (ArticleText(slug, title, description, aliases, fields, passages),
+            Tokenised(words, terms, ids, counts, sizes, title_terms, alias_terms, questions))
 
 
 def entry_key(build: bytes, article: Article) -> str:
