@@ -17,6 +17,7 @@ import yaml
 
 from ordbog.danish.slug import slugify
 from ordbog.diagnostics import Diagnostic, error, warning
+from ordbog.fmcache import FrontmatterMemo, memo_path
 from ordbog.model import Source
 
 _Base: type = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # the C loader is ~10× faster
@@ -36,10 +37,10 @@ SKIPPED_NAMES = {"readme.md"}
 _KEY_LINE = re.compile(r"^([^\s#:'\"-][^:]*?)\s*:")
 
 
-def display_path(path: Path) -> str:
-    """A path as the user would type it: relative to the working folder when below it."""
+def display_path(path: Path, cwd: Path | None = None) -> str:
+    """A path as the user would type it: relative to the working folder (`cwd`: it, if known) when below it."""
     try:
-        return str(path.relative_to(Path.cwd()))
+        return str(path.relative_to(cwd or Path.cwd()))
     except ValueError:
         return str(path)
 
@@ -143,8 +144,9 @@ def key_lines(fm_text: str, first_line: int) -> dict[str, int]:
     return lines
 
 
-def split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], dict[str, int], str, int, list[Diagnostic]]:
-    """(frontmatter, key lines, body, body's first file line, diagnostics)."""
+def split_frontmatter(text: str, shown: str, memo: FrontmatterMemo | None = None,
+                      ) -> tuple[dict[str, Any], dict[str, int], str, int, list[Diagnostic]]:
+    """(frontmatter, key lines, body, body's first file line, diagnostics); `memo`: parsed YAML of earlier builds."""
     if not text.startswith("---") or text.split("\n", 1)[0].strip() != "---":
         return {}, {}, text, 1, []
     end = re.search(r"^(---|\.\.\.)[ \t]*$", text[4:], flags=re.M) if "\n" in text else None
@@ -154,10 +156,14 @@ def split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], dict[str, 
     fm_text = text[4 : 4 + end.start()]
     body = text[4 + end.end() :].removeprefix("\n")
     body_line = 2 + fm_text.count("\n") + 1
-    try:
-        data = yaml.load(fm_text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        return {}, {}, body, body_line, [_yaml_problem(exc, shown, 2, fm_text)]
+    known, data = memo.get(fm_text) if memo is not None else (False, None)
+    if not known:
+        try:
+            data = yaml.load(fm_text, Loader=_Loader)
+        except yaml.YAMLError as exc:
+            return {}, {}, body, body_line, [_yaml_problem(exc, shown, 2, fm_text)]
+        if memo is not None:
+            memo.put(fm_text, data)
     if data is None:
         data = {}
     if not isinstance(data, dict):
@@ -168,9 +174,10 @@ def split_frontmatter(text: str, shown: str) -> tuple[dict[str, Any], dict[str, 
     return data, key_lines(fm_text, 2), body, body_line, []
 
 
-def read_source(path: Path) -> tuple[Source | None, list[Diagnostic]]:
-    """One file → Source, or None with the reasons."""
-    shown = display_path(path)
+def read_source(path: Path, memo: FrontmatterMemo | None = None, cwd: Path | None = None,
+                ) -> tuple[Source | None, list[Diagnostic]]:
+    """One file → Source, or None with the reasons (`memo`, `cwd`: shared by the files of one load)."""
+    shown = display_path(path, cwd)
     try:
         size = path.stat().st_size
         if size > MAX_FILE_BYTES:
@@ -184,7 +191,7 @@ def read_source(path: Path) -> tuple[Source | None, list[Diagnostic]]:
     text, diags = _decode(raw, shown)
     if text is None:
         return None, diags
-    fm, lines, body, body_line, fm_diags = split_frontmatter(text, shown)
+    fm, lines, body, body_line, fm_diags = split_frontmatter(text, shown, memo)
     diags += fm_diags
     if any(d.is_error for d in fm_diags):
         return None, diags
@@ -207,6 +214,12 @@ def load_sources(
     """
     paths, diags = discovered if discovered is not None else discover(content_dir)
     diags = list(diags)
+    memo = None
+    if read is read_source:  # one frontmatter memo and working folder for the whole folder
+        memo, cwd = FrontmatterMemo(memo_path(_Base.__name__, yaml.__version__)), Path.cwd()
+
+        def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
+            return read_source(path, memo, cwd)
     sources: list[Source] = []
     seen: dict[str, str] = {}
     for path in paths:
@@ -220,4 +233,6 @@ def load_sources(
             continue
         seen[source.slug] = source.path
         sources.append(source)
+    if memo is not None:
+        memo.flush()
     return sources, diags
