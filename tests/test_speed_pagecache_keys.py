@@ -150,3 +150,12 @@ def test_no_stage_before_rendering_changes_a_decoded_token_in_place(tmp_path: Pa
     for path, (origin, _digest) in cache._ORIGINS.items():
         assert cache.canonical_bytes(origin) == at_decode[path]
     cache.forget_origins()
+
+
+def test_malformed_token_rows_are_refused_not_trusted(record: bytes) -> None:
+    origin = decoded(record)
+    count, flat = len(origin.tokens), tuple(cache._flatten_tokens(origin.tokens, []))
+    assert cache._unflatten_tokens(count, flat) == origin.tokens
+    for bad_count, bad_flat in [(count + 1, flat), (count - 1, flat), (count, flat[:-1]), (count, flat + flat[:13])]:
+        with pytest.raises((ValueError, TypeError)):
+            cache._unflatten_tokens(bad_count, bad_flat)

@@ -1,8 +1,9 @@
 """Analysed-article cache: `Source` digest → the `Article` and diagnostics `analyse` made of it.
 
 An unchanged article is not parsed twice across builds. Records are marshal'd tuples (Python
-objects of the model and markdown-it tokens flattened field by field), which loads about five
-times faster than parsing the Markdown again and ten times faster than pickle.
+objects of the model field by field; an article's markdown-it tokens as one flat tuple of their
+fields, children right after their parent), which loads about five times faster than parsing the
+Markdown again and ten times faster than pickle.
 
 Where: `$ORDBOG_CACHE_DIR`, else `$XDG_CACHE_HOME/ordbog`, else `~/.cache/ordbog`; the value
 `off` disables the cache. One subfolder per *generation* — the ordbog version, a digest of the
@@ -21,6 +22,7 @@ import datetime as dt
 import enum
 import functools
 import hashlib
+import itertools
 import marshal
 import operator
 import os
@@ -75,6 +77,43 @@ def _decode_token(data: tuple, new=object.__new__) -> Token:
     return tok
 
 
+_ROW = 13  # a token in the flat form: its `_TOKEN_VALUES`, then its number of children (-1: None)
+
+
+def _flatten_tokens(tokens: list[Token] | tuple[Token, ...], out: list[Any]) -> list[Any]:
+    """Tokens and their children, depth first, as one flat list (marshal then makes no tuple per token)."""
+    extend, append = out.extend, out.append
+    for tok in tokens:
+        extend(_TOKEN_VALUES(tok))
+        children = tok.children
+        if children is None:
+            append(-1)
+        else:
+            append(len(children))
+            _flatten_tokens(children, out)
+    return out
+
+
+def _unflatten_tokens(count: int, flat: tuple) -> tuple[Token, ...]:
+    rows = zip(*[iter(flat)] * _ROW)  # one C-made tuple per token
+    new = object.__new__
+
+    def take(n: int) -> list[Token]:
+        out = []
+        for row in itertools.islice(rows, n):  # a token's children are the rows right after it
+            tok = new(Token)
+            (tok.type, tok.tag, tok.nesting, tok.attrs, tok.map, tok.level,
+             tok.content, tok.markup, tok.info, tok.meta, tok.block, tok.hidden, children) = row
+            tok.children = None if children < 0 else take(children)
+            out.append(tok)
+        return out
+
+    tokens = tuple(take(count))
+    if len(tokens) != count or len(flat) % _ROW or next(rows, None) is not None:
+        raise Uncacheable("malformed token rows")
+    return tokens
+
+
 @functools.cache
 def _fields_of(cls: type) -> Callable[[Any], tuple]:
     """A function returning a model object's field values as a tuple (one C call)."""
@@ -96,7 +135,7 @@ def _encode(value: Any) -> Any:
         if _PLAIN.issuperset(map(type, value)):  # (start, end), aliases, links: kept as they are
             return ("T", value)
         if all(type(v) is Token for v in value):  # Article.tokens: the bulk of a record
-            return ("K", tuple(map(_encode_token, value)))
+            return ("F", len(value), tuple(_flatten_tokens(value, [])))
         return ("t", tuple(map(_encode, value)))
     name = _CLASS_NAMES.get(kind)
     if name is not None:
@@ -124,8 +163,8 @@ def _decode(data: Any) -> Any:
         return data[1]
     if kind == "t":
         return tuple(map(_decode, data[1]))
-    if kind == "K":
-        return tuple(map(_decode_token, data[1]))
+    if kind == "F":
+        return _unflatten_tokens(data[1], data[2])
     if kind == "k":
         return _decode_token(data[1])
     if kind == "d":
