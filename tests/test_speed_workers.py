@@ -82,3 +82,42 @@ def test_a_cancelled_job_leaves_nothing_running() -> None:
     proc = job._proc
     job.cancel()
     assert not proc.is_alive() and workers._BUSY_ELSEWHERE == 0
+
+
+def test_alongside_returns_the_value_of_its_thread_and_raises_its_error() -> None:
+    assert workers.Alongside(lambda: {"side": b"html"}).result() == {"side": b"html"}
+
+    def fails() -> None:
+        raise KeyError("skabelon")
+
+    with pytest.raises(KeyError, match="skabelon"):
+        workers.Alongside(fails).result()
+
+
+def test_a_pool_beside_a_busy_thread_is_renewed_every_few_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Beside a busy thread, short-lived workers: each copies only the pages it touched meanwhile."""
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    monkeypatch.setattr(workers, "RECYCLE", 2)
+    alone = workers.map_ordered(lambda _: os.getpid(), range(12))
+    assert len(set(alone)) <= 2  # one pool of two workers for all chunks
+    beside = workers.Alongside(lambda: workers.map_ordered(lambda x: (x * x, os.getpid()), range(12))).result()
+    assert [square for square, _ in beside] == [x * x for x in range(12)]  # in order, whatever the pools
+    assert len({pid for _, pid in beside}) >= 3  # 12 chunks, 2 workers × 2 chunks a pool: 3 pools
+    assert os.getpid() not in {pid for _, pid in beside}
+
+
+def test_cancel_stops_the_pool_of_an_alongside_job(monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing
+    import time
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    started = time.monotonic()
+    job = workers.Alongside(lambda: workers.map_ordered(lambda _: time.sleep(0.2), range(400)))
+    time.sleep(0.5)
+    job.cancel()
+    with pytest.raises(workers.Cancelled):
+        job.result()
+    assert time.monotonic() - started < 40  # not the 40 s the whole job takes on two workers
+    assert multiprocessing.active_children() == []

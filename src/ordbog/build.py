@@ -89,6 +89,19 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
             progress("render", done, total)
 
     # the extras (search index) need the whole site, not the pages: they run alongside rendering
+    if workers.render_pool_used(total):
+        # large sites: pages render in short-lived forked workers (driven by a thread) and the index
+        # is built here, so no process holds a copy of the site (a forked index process touches
+        # every article, and ends up copying the heap the renderer touches too: +350 MiB at x10)
+        rendering = workers.Alongside(lambda: render.render_site(config, site, progress=tick))
+        try:
+            extra_files = site_extras(config, site)
+        except BaseException:
+            rendering.cancel()
+            raise
+        files = rendering.result()
+        files.update(extra_files)
+        return BuildResult(site, files, tuple(diags))
     extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.BACKGROUND_MIN)
     try:
         files = render.render_site(config, site, progress=tick)

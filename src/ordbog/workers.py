@@ -5,7 +5,9 @@
   Workers send back cache records (marshal'd bytes), which are both stored and decoded here.
 - `map_ordered` runs a per-article function (e.g. rendering) over a forked pool; workers inherit
   the whole site by `fork`, so only results cross process boundaries.
-- `Background` overlaps one whole-site job (the search index) with rendering, in a forked process.
+- `Background` overlaps one whole-site job (the search index) with rendering, in a forked process;
+  `Alongside` runs rendering (and its pool) in a thread instead, so that job can run right here
+  without a copy of the site (large sites, see build.py).
 - `gc_paused` turns off Python's cyclic garbage collector during a build: the pipeline makes
   millions of short-lived, acyclic objects (tokens), and the collector's repeated scans of the
   ever-growing heap cost a third of the build time. Reference counting still frees them.
@@ -38,6 +40,12 @@ PARALLEL_MIN = 400  # below this, starting processes costs more than it saves
 ANALYSE_PARALLEL_MIN = 200  # parsing costs ~2 ms an article: a pool pays off from a few hundred
 BACKGROUND_MIN = 50  # one forked process (~10 ms) pays off as soon as the work it overlaps takes longer
 CHUNK = 64
+# beside a busy thread, a worker process is replaced after this many chunks: pages of the parent
+# that either process writes meanwhile (CPython writes an object's reference count whenever it is
+# used) become two copies, so a long-lived worker beside a busy parent costs a copy of its heap
+RECYCLE = 4
+_STOP = threading.Event()  # set by `Alongside.cancel()`
+_THREAD = threading.local()  # .alongside: this thread runs an `Alongside` job
 
 _JOB: tuple[Callable[[Any], Any], Sequence[Any]] | None = None  # inherited by forked workers
 # CPUs kept busy by running `Background` jobs: a pool started meanwhile leaves them theirs (more
@@ -105,19 +113,65 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
                 progress(1)
         return results
     chunks = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
+    # beside a busy thread (`Alongside`), a fresh pool every few chunks (not Pool's maxtasksperchild:
+    # workers it forks from its own thread get PR_SET_PDEATHSIG from that thread, which kills them
+    # at pool shutdown, possibly holding the task queue's lock: terminate() then hangs)
+    per_pool = n_jobs * RECYCLE if getattr(_THREAD, "alongside", False) else len(chunks)
     _JOB = (fn, items)
     gc.freeze()  # workers then share the parent's objects instead of copying them when the collector runs
     try:
-        with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_die_with_parent) as pool:
-            results = []
-            for chunk in pool.imap(_run_chunk, chunks):
-                results.extend(chunk)
-                if progress:
-                    progress(len(chunk))
-            return results
+        results = []
+        for first in range(0, len(chunks), per_pool):
+            with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_die_with_parent) as pool:
+                for chunk in pool.imap(_run_chunk, chunks[first : first + per_pool]):
+                    if _STOP.is_set():
+                        raise Cancelled()
+                    results.extend(chunk)
+                    if progress:
+                        progress(len(chunk))
+        return results
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+class Cancelled(Exception):
+    """`Alongside.cancel()` stopped the pool of the thread it runs in."""
+
+
+class Alongside:
+    """`fn()` run by a thread of this process while the calling thread does other work.
+
+    For a job that itself runs a pool of forked workers (rendering) while this thread does
+    whole-site work that needs the same data (the search index): unlike a forked `Background`
+    process, nothing is copied. `cancel()` stops the job's pool at its next chunk.
+    """
+
+    def __init__(self, fn: Callable[[], R]) -> None:
+        self._outcome: list[tuple[bool, Any]] = []
+        _STOP.clear()
+
+        def run() -> None:
+            _THREAD.alongside = True
+            try:
+                self._outcome.append((True, fn()))
+            except BaseException as exc:  # re-raised by `.result()`
+                self._outcome.append((False, exc))
+
+        self._thread = threading.Thread(target=run, name="ordbog-alongside", daemon=True)
+        self._thread.start()
+
+    def result(self) -> R:
+        self._thread.join()
+        ok, value = self._outcome[0]
+        if not ok:
+            raise value
+        return value
+
+    def cancel(self) -> None:
+        _STOP.set()
+        self._thread.join()
+        _STOP.clear()
 
 
 def _busy(delta: int) -> None:
@@ -274,3 +328,8 @@ def analyse_sources(
     if store and own:
         store.flush()
     return results  # type: ignore[return-value]
+
+
+def render_pool_used(items: int) -> bool:
+    """Whether `map_ordered` over `items` items would use a pool of at least two workers."""
+    return items >= PARALLEL_MIN and min(jobs(), max(1, items // CHUNK)) >= 2 and _fork_available()
