@@ -79,6 +79,7 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
     errors = [d for d in diags if d.is_error]
     if errors and not keep_going:
         raise BuildError(diags)
+    workers.release_free_memory()
     total = len(site.articles)
     done = 0
 

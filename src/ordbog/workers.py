@@ -79,6 +79,20 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def release_free_memory() -> None:
+    """Hand memory that C malloc holds free back to the system (glibc `malloc_trim`; elsewhere nothing).
+
+    After analysis and linking, ~10% of the heap is free space left by the stages' temporary
+    values (x10: 43 MiB of 383 MiB, in 8 ms); forked workers would otherwise share it uselessly
+    and the build's peak would include it."""
+    try:
+        import ctypes
+
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):  # pragma: no cover - not glibc
+        pass
+
+
 def _die_with_parent() -> None:
     """A worker of a killed build must not run on (Linux: PR_SET_PDEATHSIG; elsewhere nothing)."""
     try:
