@@ -23,6 +23,7 @@ from array import array
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -81,6 +82,12 @@ def passage_text(heading: str, text: str) -> str:
     return heading + "\n" + heading + "\n" + text
 
 
+@lru_cache(maxsize=400_000)
+def _raw_term(raw: str) -> str:
+    """The term of a lower-case word as written (one cached call: every article repeats most words)."""
+    return analyzer.term(analyzer.fold(raw))
+
+
 def tokenise(article: ArticleText) -> Tokenised:
     local: dict[str, int] = {}
     ids, counts, sizes = array("i"), array("i"), array("i")
@@ -94,7 +101,7 @@ def tokenise(article: ArticleText) -> Tokenised:
         counts.extend(counted.values())
         sizes.append(len(counted))
     words = tuple(local)
-    terms = tuple(analyzer.term(analyzer.fold(raw)) for raw in words)
+    terms = tuple(map(_raw_term, words))
     return Tokenised(words, terms, ids.tobytes(), counts.tobytes(), sizes.tobytes(), content_terms(article.title),
                      tuple(content_terms(alias) for alias in article.aliases),
                      tuple(question_key(heading) for kind, heading, _, _ in article.passages if kind == "faq"))
