@@ -96,7 +96,8 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         # every article, and ends up copying the heap the renderer touches too: +350 MiB at x10)
         rendering = workers.Alongside(lambda: render.render_site(config, site, progress=tick))
         try:
-            extra_files = site_extras(config, site)
+            with workers.busy_here():  # one worker fewer meanwhile: the index finishes sooner, less is held
+                extra_files = site_extras(config, site)
         except BaseException:
             rendering.cancel()
             raise

@@ -118,8 +118,14 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     `fn` and `items` reach the workers by fork, not by pickling; results are pickled back.
     """
     global _JOB
-    n_jobs = min(jobs() - _BUSY_ELSEWHERE, max(1, len(items) // CHUNK))
-    if n_jobs < 2 or len(items) < (PARALLEL_MIN if min_items is None else min_items) or not _fork_available():
+    beside = getattr(_THREAD, "alongside", False)  # a thread of ours keeps a CPU busy meanwhile
+
+    def pool_size() -> int:  # asked again for every pool: a busy thread may be done by then
+        return max(1, min(jobs() - _BUSY_ELSEWHERE, len(items) // CHUNK))
+
+    n_jobs = pool_size()
+    if ((n_jobs < 2 and not beside) or len(items) < (PARALLEL_MIN if min_items is None else min_items)
+            or not _fork_available()):
         results = []
         for item in items:
             results.append(fn(item))
@@ -130,19 +136,22 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     # beside a busy thread (`Alongside`), a fresh pool every few chunks (not Pool's maxtasksperchild:
     # workers it forks from its own thread get PR_SET_PDEATHSIG from that thread, which kills them
     # at pool shutdown, possibly holding the task queue's lock: terminate() then hangs)
-    per_pool = n_jobs * RECYCLE if getattr(_THREAD, "alongside", False) else len(chunks)
     _JOB = (fn, items)
     gc.freeze()  # workers then share the parent's objects instead of copying them when the collector runs
     try:
         results = []
-        for first in range(0, len(chunks), per_pool):
+        first = 0
+        while first < len(chunks):
+            n_jobs = pool_size() if beside else n_jobs
+            last = first + n_jobs * RECYCLE if beside else len(chunks)
             with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_die_with_parent) as pool:
-                for chunk in pool.imap(_run_chunk, chunks[first : first + per_pool]):
+                for chunk in pool.imap(_run_chunk, chunks[first:last]):
                     if _STOP.is_set():
                         raise Cancelled()
                     results.extend(chunk)
                     if progress:
                         progress(len(chunk))
+            first = last
         return results
     finally:
         _JOB = None
@@ -186,6 +195,16 @@ class Alongside:
         _STOP.set()
         self._thread.join()
         _STOP.clear()
+
+
+@contextmanager
+def busy_here() -> Iterator[None]:
+    """This thread keeps a CPU busy meanwhile: pools started by an `Alongside` job leave it that CPU."""
+    _busy(+1)
+    try:
+        yield
+    finally:
+        _busy(-1)
 
 
 def _busy(delta: int) -> None:
