@@ -22,6 +22,7 @@ from ordbog.terminal import LazyConsole, print_styled, rich_sees_a_terminal
 
 EXAMPLE_DIR = Path(__file__).parent / "example"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+_KEPT: list[object] = []  # the last build's result
 
 app = typer.Typer(
     name="ordbog",
@@ -111,6 +112,7 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
             print_diagnostics([template_diagnostic(exc)])
             err.print("Bygningen stoppede ved en skabelonfejl. Det tidligere output er urørt.", style="red")
             return EXIT_CONTENT
+    _KEPT[:] = [result]  # freed by the process's exit, not object by object (see main)
     print_diagnostics(result.diagnostics)
     n_err = len(result.errors)
     n_warn = sum(1 for d in result.diagnostics if not d.is_error)
@@ -253,8 +255,24 @@ def main_callback(
 
 
 def main() -> None:
+    """The `ordbog` command. After a build it ends with `os._exit`, skipping the interpreter's
+    teardown: freeing a built site object by object costs more than building it from the caches
+    (~0.1 s at 3,850 articles). Nothing is left to do by then: the output is written, pools and
+    background processes are joined, stdout and stderr are flushed here; only memory goes, which the
+    operating system takes back at once. Other commands (the preview server …) exit as usual."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
         app()
+        code: object = 0
+    except SystemExit as exc:
+        code = exc.code
     except KeyboardInterrupt:
-        sys.exit(130)
+        code = 130
+    if not _KEPT:
+        sys.exit(code)
+    if code is not None and not isinstance(code, int):
+        print(code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
+        code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code or 0)
