@@ -273,6 +273,9 @@ def main() -> None:
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
         code = 1
-    sys.stdout.flush()
-    sys.stderr.flush()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`ordbog build | head`): nothing more to say
+            pass
     os._exit(code or 0)
