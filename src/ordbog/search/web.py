@@ -209,6 +209,7 @@ def site_files(config: Config, site: Site) -> dict[str, bytes]:
     key = indexcache.site_key(config, site)
     if key is not None:
         indexcache.store(key, files)
+    workers.release_free_memory()  # the index build's temporary arrays and texts: not kept by the build's peak
     return files
 
 
