@@ -126,6 +126,12 @@ def _fields_of(cls: type) -> Callable[[Any], tuple]:
 _PLAIN = frozenset({str, int, float, bool, type(None)})
 
 
+def _plain_or_plain_tuple(value: Any) -> bool:
+    """Whether marshal gives `value` back as it is (a tuple comes back a tuple)."""
+    kind = type(value)
+    return kind in _PLAIN or (kind is tuple and _PLAIN.issuperset(map(type, value)))
+
+
 def _encode(value: Any) -> Any:
     """Model values → marshal-able data; tuples are tagged so they come back as tuples."""
     kind = type(value)
@@ -139,7 +145,10 @@ def _encode(value: Any) -> Any:
         return ("t", tuple(map(_encode, value)))
     name = _CLASS_NAMES.get(kind)
     if name is not None:
-        return ("c", name, tuple(map(_encode, _fields_of(kind)(value))))
+        fields = _fields_of(kind)(value)
+        if all(map(_plain_or_plain_tuple, fields)):  # Heading, Section, FaqItem …: made in one call
+            return ("C", name, fields)
+        return ("c", name, tuple(map(_encode, fields)))
     if isinstance(value, enum.Enum):
         return ("e", kind.__name__, value.value)
     if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
@@ -157,6 +166,8 @@ def _decode(data: Any) -> Any:
     if type(data) is not tuple:
         return data
     kind = data[0]
+    if kind == "C":
+        return _CLASSES[data[1]](*data[2])
     if kind == "c":
         return _CLASSES[data[1]](*map(_decode, data[2]))
     if kind == "T":
