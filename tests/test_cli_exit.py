@@ -38,3 +38,13 @@ def test_usage_errors_exit_2_and_other_commands_exit_as_usual(tmp_path: Path) ->
     assert run("build", "--bogus", cwd=tmp_path).returncode == 2
     version = run("--version", cwd=tmp_path)
     assert version.returncode == 0 and version.stdout.startswith("ordbog ") and version.stdout.endswith("\n")
+
+
+def test_a_profiled_build_still_writes_its_profile(tmp_path: Path) -> None:
+    content = write_content(tmp_path, {"knae.md": article("Knæ", "Knæet er et led.\n", lastUpdated="24/02/2024")})
+    env = dict(os.environ, ORDBOG_CACHE_DIR=str(tmp_path / "cache"))
+    done = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(tmp_path / "build.prof"), "-m", "ordbog", "build",
+                           "--content", str(content), "--out", str(tmp_path / "out"), "--quiet"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "build.prof").stat().st_size > 0

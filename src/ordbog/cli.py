@@ -259,7 +259,8 @@ def main() -> None:
     teardown: freeing a built site object by object costs more than building it from the caches
     (~0.1 s at 3,850 articles). Nothing is left to do by then: the output is written, pools and
     background processes are joined, stdout and stderr are flushed here; only memory goes, which the
-    operating system takes back at once. Other commands (the preview server …) exit as usual."""
+    operating system takes back at once. Other commands (the preview server …), and runs under a
+    profiler or coverage tool, exit as usual."""
     os.environ.setdefault("PYTHONIOENCODING", "utf-8")
     try:
         app()
@@ -268,8 +269,8 @@ def main() -> None:
         code = exc.code
     except KeyboardInterrupt:
         code = 130
-    if not _KEPT:
-        sys.exit(code)
+    if not _KEPT or sys.getprofile() is not None or sys.gettrace() is not None:
+        sys.exit(code)  # a profiler or coverage tool writes its report at the interpreter's exit
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what the interpreter does with sys.exit("message")
         code = 1
