@@ -31,7 +31,7 @@ from pathlib import Path
 import yaml
 
 import measure
-from bench import BASE_COUNT, count_articles, ordbog_command, synthetic_corpus
+from bench import BASE_COUNT, count_articles, ordbog_command, precompile, synthetic_corpus
 
 ROOT = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
@@ -330,6 +330,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     args.work.mkdir(parents=True, exist_ok=True)
     tools = tuple(t.strip() for t in args.tools.split(",") if t.strip() in ALL_TOOLS)
+    precompile()
     targets = []
     if args.corpus.is_dir():
         targets.append(("real corpus", args.corpus.resolve(), args.runs, True))
