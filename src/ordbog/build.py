@@ -68,6 +68,13 @@ def site_extras(config: Config, site: Site) -> dict[str, bytes]:
     return search_web.site_files(config, site)
 
 
+def cached_site_extras(config: Config, site: Site) -> dict[str, bytes] | None:
+    """`site_extras` when they can be had without building anything (from the cache), else None."""
+    from ordbog.search import web as search_web
+
+    return search_web.cached_site_files(config, site)
+
+
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site in memory; raise BuildError on content errors unless keep_going."""
     with workers.gc_paused():
@@ -89,6 +96,11 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         if progress:
             progress("render", done, total)
 
+    cached = cached_site_extras(config, site)
+    if cached is not None:  # nothing to build beside the pages: no thread, no forked process
+        files = render.render_site(config, site, progress=tick)
+        files.update(cached)
+        return BuildResult(site, files, tuple(diags))
     # the extras (search index) need the whole site, not the pages: they run alongside rendering
     if workers.render_pool_used(total):
         # large sites: pages render in short-lived forked workers (driven by a thread) and the index
