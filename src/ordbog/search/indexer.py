@@ -34,7 +34,7 @@ FIELD_WEIGHTS = {"title": 8.0, "aliases": 7.0, "meta": 3.0, "headings": 2.5, "qu
 FIELD_B = {"title": 0.2, "aliases": 0.3, "meta": 0.4, "headings": 0.5, "questions": 0.6, "body": 0.75}
 K1 = 12.0  # little saturation: a title match still counts when the body repeats the word (measured: 1.2–50)
 PASSAGE_KINDS = ("p", "faq")
-CHUNK_ENTRIES = 2_000_000  # (text, word) entries summed at once: bounds the build's temporary arrays
+CHUNK_ENTRIES = 250_000  # (text, word) entries summed at once: bounds the build's temporary arrays (~20 MiB at this size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,20 +230,27 @@ class Indexer:
         weights = np.array([FIELD_WEIGHTS[f] for f in FIELDS])
         b = np.array([FIELD_B[f] for f in FIELDS])
         norms = (1 - b + b * lengths / avg).reshape(-1)  # per field text: as bm25f's 1 - b + b * length / avg
-        post_docs, post_terms, post_x = [], [], []
+        post_docs, post_terms, post_x = [], [], []  # per chunk, in their final types
         for first, end, a, z in self.fields.chunks(align=n_fields):
-            text, term, tf = _grouped_tf(self.fields, first, end, a, z, expand, n_terms)
-            x = weights[text % n_fields] * tf / norms[text]
-            doc, term, x = _grouped_sums(text // n_fields, term, x, n_terms)
+            doc, term, x = _field_sums(self.fields, first, end, a, z, expand, n_terms, weights, norms)
             post_docs.append(doc)
             post_terms.append(term)
             post_x.append(x)
-        p_parts = [_grouped_tf(self.passages, *chunk, expand, n_terms) for chunk in self.passages.chunks()]
-        p_text = _concat([p[0] for p in p_parts], np.int64)
-        p_terms = _concat([p[1] for p in p_parts], np.int64).astype(np.int32)
         n_passages = len(self.passages.sizes)
-        offsets, docs, impacts = _impacts(_concat(post_terms, np.int64), _concat(post_x, np.float64),
-                                          _concat(post_docs, np.int64), len(terms), self.n_docs)
+        p_counts = np.zeros(n_passages, dtype=np.int64)  # per passage: its distinct terms
+        p_terms_parts, p_tf_parts = [], []
+        for first, end, a, z in self.passages.chunks():
+            counts, term, tf = _passage_tf(self.passages, first, end, a, z, expand, n_terms)
+            p_counts[first:end] = counts
+            p_terms_parts.append(term)
+            p_tf_parts.append(tf)
+        p_terms = _concat(p_terms_parts, np.int32)
+        del p_terms_parts
+        p_tf = _concat(p_tf_parts, np.float64)
+        del p_tf_parts
+        tids, xs, docs = _concat(post_terms, np.int32), _concat(post_x, np.float64), _concat(post_docs, np.int32)
+        del post_terms, post_x, post_docs
+        offsets, docs, impacts = _impacts(tids, xs, docs, len(terms), self.n_docs)
         return Arrays(
             terms=terms,
             vocab=vocab,
@@ -251,9 +258,9 @@ class Indexer:
             post_docs=docs,
             post_impacts=impacts,
             p_len=np.frombuffer(self.passages.words, dtype=np.int64).astype(np.int32),
-            p_offsets=np.concatenate(([0], np.cumsum(np.bincount(p_text, minlength=n_passages)))).astype(np.int64),
+            p_offsets=np.concatenate(([0], np.cumsum(p_counts))).astype(np.int64),
             p_terms=p_terms,
-            p_tf=_concat([p[2] for p in p_parts], np.float64),
+            p_tf=p_tf,
             p_df=np.bincount(p_terms, minlength=len(terms)).astype(np.int32),
         )
 
@@ -270,6 +277,21 @@ def _grouped_sums(group: np.ndarray, term: np.ndarray, values: np.ndarray, n_ter
     starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
     sums = np.add.reduceat(values, starts) if len(key) else values
     return key[starts] // n_terms, key[starts] % n_terms, sums
+
+
+def _field_sums(fields: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int, weights, norms):
+    """(doc, term, BM25F pseudo-frequency) of one chunk of whole articles' fields: int32, int32, float64."""
+    n_fields = len(FIELDS)
+    text, term, tf = _grouped_tf(fields, first, end, a, z, expand, n_terms)
+    x = weights[text % n_fields] * tf / norms[text]
+    doc, term, x = _grouped_sums(text // n_fields, term, x, n_terms)
+    return doc.astype(np.int32), term.astype(np.int32), x
+
+
+def _passage_tf(passages: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int):
+    """(per passage its distinct terms, term int32, tf float64) of passages[first:end]."""
+    text, term, tf = _grouped_tf(passages, first, end, a, z, expand, n_terms)
+    return np.bincount(text - first, minlength=end - first), term.astype(np.int32), tf
 
 
 def _grouped_tf(texts: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int):
