@@ -242,3 +242,19 @@ def test_chunked_sums_equal_one_pass(monkeypatch) -> None:
     monkeypatch.setattr(indexer, "CHUNK_ENTRIES", 7)
     monkeypatch.setattr(indexer._Texts.chunks, "__defaults__", (7, 1))
     assert as_data(build(texts)) == whole
+
+
+def test_an_index_without_passage_terms_differs_only_in_the_passage_term_arrays() -> None:
+    """`passage_terms=False` (what the static search files use) skips summing the passages' terms:
+    postings, vocabulary, documents and passage texts stay the same; every passage has no terms."""
+    config, _ = load_config(None)
+    texts = [*SMALL, text("ryg", "Rygsmerter", "Ondt i ryggen og lænden. " * 3, faq=(("Hvad er lændesmerter?", "Ondt."),))]
+    full = as_data(index_mod.index_texts(config, texts, {}))
+    lean = as_data(index_mod.index_prepared(config, ((t, None) for t in texts), {}, passage_terms=False))
+    passage_arrays = {"p_offsets", "p_terms", "p_tf", "p_df"}
+    assert {k: v for k, v in lean.items() if k not in passage_arrays} == {
+        k: v for k, v in full.items() if k not in passage_arrays
+    }
+    assert full["p_terms"] and lean["p_terms"] == [] and lean["p_tf"] == []
+    assert lean["p_offsets"] == [0] * (len(full["passage_lengths"]) + 1)
+    assert lean["p_df"] == [0] * len(full["terms"])

@@ -141,3 +141,30 @@ def test_postings_of_a_whole_index_equal_the_postings_of_its_rows():
              for n in range(1, 6)]
     ix = search_index.index_texts(config, texts, {})
     assert web.index_postings(ix) == web.postings(ix.impacts())
+
+
+def test_the_files_written_shard_by_shard_equal_the_files_made_from_every_posting_list_at_once(tmp_path, monkeypatch):
+    """index_files makes each term's list only while its shard is written and each article's record
+    only while its file is written; the result is what all lists and records at once would give."""
+    monkeypatch.setattr(web, "SHARD_BYTES", 300)  # several shards on a small site
+    from ordbog.build import make_site
+    from ordbog.search import index as search_index
+    from ordbog.search.indexer import PASSAGE_KINDS
+
+    cfg, _ = load_config(write_search_site(tmp_path / "content"), tmp_path / "_site", None)
+    site, _ = make_site(cfg)
+    ix = search_index.build_index(cfg, site, search_index.site_synonyms(cfg, site))
+    lists = web.index_postings(ix)
+    extra_df = {t: ix.df(t) for t in lists if t not in ix.vocab}
+    shards = web.shards(lists, web.title_postings(ix.docs), web.question_postings(ix), extra_df)
+    records = [
+        {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description,
+         "p": [[p.kind, p.heading, p.anchor, p.text] for p in ix.passages if p.doc == n]}
+        for n, d in enumerate(ix.docs)
+    ]
+    files = dict(web.index_files(cfg, site))
+    assert [json.loads(files[f"p/{n}.json"]) for n in range(len(shards))] == shards
+    assert [json.loads(files[f"d/{n}.json"]) for n in range(len(ix.docs))] == records
+    assert json.loads(files["manifest.json"])["shards"] == len(shards) > 1
+    assert len(files) == 2 + len(shards) + len(ix.docs)
+    assert {kind for r in records for kind, *_ in r["p"]} == set(PASSAGE_KINDS)

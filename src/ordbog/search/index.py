@@ -163,11 +163,15 @@ def article_text(article: Article) -> ArticleText:
                        tuple(fields[f] for f in FIELDS), passages)
 
 
-def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
-    """The site's index; each unchanged article's text and pass 1 come from `search.textcache`."""
+def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "",
+                passage_terms: bool = True) -> SearchIndex:
+    """The site's index; each unchanged article's text and pass 1 come from `search.textcache`.
+
+    `passage_terms=False`: without the passages' term arrays (see `indexer.Indexer`), for a
+    reader of postings and passage texts only (`search.web`), not for `search.engine`."""
     from ordbog.search import textcache
 
-    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key)
+    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key, passage_terms)
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
@@ -179,9 +183,9 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
 
 
 def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised | None]],
-                   synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
+                   synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True) -> SearchIndex:
     """`index_texts` of (text, `indexer.tokenise(text)` or None to compute it) pairs."""
-    indexer = Indexer()
+    indexer = Indexer(passage_terms)
     docs: list[Doc] = []
     p_docs, p_kinds = array("i"), array("b")
     blob, ends = bytearray(), array("q", [0])  # passage strings: one UTF-8 blob, end offsets

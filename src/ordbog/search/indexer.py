@@ -136,15 +136,17 @@ def round5(values: np.ndarray) -> np.ndarray:
 class _Texts:
     """Many texts as (word number, count) entries, one text after another."""
 
-    def __init__(self) -> None:
+    def __init__(self, entries: bool = True) -> None:
+        self.entries = entries  # False: only the sizes and word counts are kept (no `chunks`)
         self.ids, self.counts = array("i"), array("i")
         self.sizes = array("q")  # entries per text
         self.words = array("q")  # words per text
 
     def extend(self, ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> None:
         """Add texts: int32 word numbers and counts of all of them, and per text its number of entries."""
-        self.ids.frombytes(ids.astype(np.int32, copy=False).tobytes())
-        self.counts.frombytes(counts.astype(np.int32, copy=False).tobytes())
+        if self.entries:
+            self.ids.frombytes(ids.astype(np.int32, copy=False).tobytes())
+            self.counts.frombytes(counts.astype(np.int32, copy=False).tobytes())
         self.sizes.extend(sizes.tolist())
         total = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
         ends = np.cumsum(sizes, dtype=np.int64)
@@ -153,6 +155,8 @@ class _Texts:
     def chunks(self, entries: int = CHUNK_ENTRIES, align: int = 1):
         """(first text, end text, first entry, end entry) ranges of about `entries` entries, each a
         whole number of `align` texts (an article's fields stay in one chunk)."""
+        if not self.entries:
+            raise ValueError("texts kept without their entries")
         sizes = np.frombuffer(self.sizes, dtype=np.int64)
         ends = np.cumsum(sizes)
         first_text, first_entry = 0, 0
@@ -165,14 +169,20 @@ class _Texts:
 
 
 class Indexer:
-    """Collects articles (`add`), then computes the index arrays (`finish`)."""
+    """Collects articles (`add`), then computes the index arrays (`finish`).
 
-    def __init__(self) -> None:
+    With `passage_terms=False` the passages' terms are not summed: `finish` gives every passage
+    no terms (empty p_terms/p_tf, p_df all 0; p_len still counts its words). The static search
+    files read none of them; this saves their pass-1 data and most of pass 2.
+    """
+
+    def __init__(self, passage_terms: bool = True) -> None:
         self.word_ids: dict[str, int] = {}
         self.word_terms: list[str] = []  # word number → its term
         self.df: dict[str, int] = {}
         self.fields = _Texts()  # len(FIELDS) texts per article
-        self.passages = _Texts()
+        self.passage_terms = passage_terms
+        self.passages = _Texts(entries=passage_terms)
         self.n_docs = 0
 
     def add(self, article: ArticleText, tokenised: Tokenised | None = None) -> None:
@@ -239,7 +249,7 @@ class Indexer:
         n_passages = len(self.passages.sizes)
         p_counts = np.zeros(n_passages, dtype=np.int64)  # per passage: its distinct terms
         p_terms_parts, p_tf_parts = [], []
-        for first, end, a, z in self.passages.chunks():
+        for first, end, a, z in self.passages.chunks() if self.passage_terms else ():
             counts, term, tf = _passage_tf(self.passages, first, end, a, z, expand, n_terms)
             p_counts[first:end] = counts
             p_terms_parts.append(term)

@@ -25,7 +25,7 @@ import hashlib
 import json
 import math
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING
 
 from ordbog import urls
@@ -108,19 +108,35 @@ def shards(
 ) -> list[dict[str, dict]]:
     """Postings, title postings, question keys ("?" + key picks the shard) and the df of terms
     outside the vocabulary, split into shards."""
-    size = sum(len(t) + 4 + 6 * len(p) for t, p in posting_lists.items())
+    lengths = {term: len(p) for term, p in posting_lists.items()}
+    return list(iter_shards(lengths, posting_lists.__getitem__, titles, questions, extra_df))
+
+
+def iter_shards(
+    lengths: Mapping[str, int],
+    posting_list: Callable[[str], list[int]],
+    titles: Mapping[str, list[int]],
+    questions: Mapping[str, list[int]],
+    extra_df: Mapping[str, int],
+) -> Iterator[dict[str, dict]]:
+    """`shards`, one shard at a time, from each term's flat posting list length and a function
+    giving that list: only one shard's lists exist at once."""
+    size = sum(len(t) + 4 + 6 * n for t, n in lengths.items())
     count = max(1, math.ceil(size / SHARD_BYTES))
-    out: list[dict[str, dict]] = [{"t": {}, "n": {}, "q": {}, "df": {}} for _ in range(count)]
-    for term in sorted(posting_lists):
-        shard = out[fnv1a(term) % count]
-        shard["t"][term] = posting_lists[term]
-        if term in extra_df:  # the engine's idf falls back to the number of articles using it
-            shard["df"][term] = extra_df[term]
+    members: list[tuple[list[str], list[str], list[str]]] = [([], [], []) for _ in range(count)]
+    for term in sorted(lengths):
+        members[fnv1a(term) % count][0].append(term)
     for term in sorted(titles):
-        out[fnv1a(term) % count]["n"][term] = titles[term]
+        members[fnv1a(term) % count][1].append(term)
     for key in sorted(questions):
-        out[fnv1a("?" + key) % count]["q"][key] = questions[key]
-    return out
+        members[fnv1a("?" + key) % count][2].append(key)
+    for terms, title_terms, keys in members:
+        yield {
+            "t": {term: posting_list(term) for term in terms},
+            "n": {term: titles[term] for term in title_terms},
+            "q": {key: questions[key] for key in keys},
+            "df": {term: extra_df[term] for term in terms if term in extra_df},
+        }
 
 
 def front_coded(terms: list[str]) -> str:
@@ -135,19 +151,19 @@ def front_coded(terms: list[str]) -> str:
     return "\n".join(lines)
 
 
-def doc_records(ix: search_index.SearchIndex) -> list[dict]:
+def doc_records(ix: search_index.SearchIndex) -> Iterator[dict]:
+    """Per article (in order) its record for d/<doc>.json; made one at a time."""
     from ordbog.search.indexer import PASSAGE_KINDS
 
-    strings = ix.passages.strings  # read in bulk: one bytes copy of the blob, not one array slice per string
-    blob, ends = strings.blob.tobytes(), strings.offsets.tolist()
-    passages: dict[int, list[list[str]]] = {}
-    for i, (doc, kind) in enumerate(zip(ix.passages.docs.tolist(), ix.passages.kinds.tolist())):
-        heading, anchor, text = (blob[ends[j] : ends[j + 1]].decode("utf-8") for j in range(3 * i, 3 * i + 3))
-        passages.setdefault(doc, []).append([PASSAGE_KINDS[kind], heading, anchor, text])
-    return [
-        {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description, "p": passages.get(n, [])}
-        for n, d in enumerate(ix.docs)
-    ]
+    strings = ix.passages.strings  # decoded straight from the blob's buffer: no copy of the whole blob
+    blob, ends = memoryview(strings.blob), strings.offsets.tolist()
+    kinds = ix.passages.kinds.tolist()
+    for n, d in enumerate(ix.docs):
+        passages = []
+        for i in ix.passages.of_doc(n):
+            heading, anchor, text = (str(blob[ends[j] : ends[j + 1]], "utf-8") for j in range(3 * i, 3 * i + 3))
+            passages.append([PASSAGE_KINDS[kinds[i]], heading, anchor, text])
+        yield {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description, "p": passages}
 
 
 def _dump(data: object) -> bytes:
@@ -159,25 +175,37 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     from ordbog.search import analyzer, engine
     from ordbog.search import index as search_index
 
-    ix = search_index.build_index(config, site, search_index.site_synonyms(config, site))
-    posting_lists = index_postings(ix)
-    extra_df = {t: ix.df(t) for t in posting_lists if t not in ix.vocab}
-    parts = shards(posting_lists, title_postings(ix.docs), question_postings(ix), extra_df)
-    vocab = sorted(ix.vocab.items())
+    ix = search_index.build_index(config, site, search_index.site_synonyms(config, site), passage_terms=False)
     digest = hashlib.sha256()
-    files: list[tuple[str, bytes]] = [("vocab.json", _dump({"terms": front_coded([t for t, _ in vocab]), "df": [df for _, df in vocab]}))]
-    files += [(f"p/{n}.json", _dump(shard)) for n, shard in enumerate(parts)]
-    files += [(f"d/{n}.json", _dump(record)) for n, record in enumerate(doc_records(ix))]
-    for name, data in files:
+
+    def named(name: str, data: bytes) -> tuple[str, bytes]:
         digest.update(name.encode() + b"\0" + data)
-        yield name, data
+        return name, data
+
+    vocab = sorted(ix.vocab.items())
+    yield named("vocab.json", _dump({"terms": front_coded([t for t, _ in vocab]), "df": [df for _, df in vocab]}))
+    del vocab
+    # each term's postings become a list only while its shard is written (`index_postings`, lazily)
+    every = _flat(ix.post_docs, ix.post_impacts)
+    starts, ends = ix.post_offsets[:-1].tolist(), ix.post_offsets[1:].tolist()
+    spans = {term: (2 * a, 2 * min(b, a + MAX_POSTINGS)) for term, a, b in zip(ix.terms, starts, ends) if b > a}
+    del starts, ends
+    lengths = {term: z - a for term, (a, z) in spans.items()}
+    extra_df = {t: ix.df(t) for t in spans if t not in ix.vocab}
+    count = 0
+    for count, shard in enumerate(iter_shards(lengths, lambda term: every[slice(*spans[term])].tolist(),
+                                               title_postings(ix.docs), question_postings(ix), extra_df), 1):
+        yield named(f"p/{count - 1}.json", _dump(shard))
+    del every, spans, lengths
+    for n, record in enumerate(doc_records(ix)):
+        yield named(f"d/{n}.json", _dump(record))
     tables = analyzer.export_tables()
     tables["synonyms"] = {k: list(v) for k, v in ix.synonyms.items()}
     manifest = {
         "format": INDEX_FORMAT,
         "version": digest.hexdigest()[:16],
         "docs": len(ix.docs),
-        "shards": len(parts),
+        "shards": count,
         "scale": SCORE_SCALE,
         # engine.py's first-stage ranking constants (its passage re-ranking is not ported: see README)
         "ranking": {
