@@ -52,10 +52,14 @@ def site_from_articles(config: Config, articles: list[Article], diags: list[Diag
 
     The live preview calls this too, with a `link_site` that relinks only what can change.
     """
-    diags = diags + analyse.check_related(articles)
-    site = Site(tuple(sorted(articles, key=lambda a: a.slug)))
+    site, diags = unlinked_site(articles, diags)
     site, found = link_site(config, site)
     return site, diags + found
+
+
+def unlinked_site(articles: list[Article], diags: list[Diagnostic]) -> tuple[Site, list[Diagnostic]]:
+    """The analysed articles as a site, sorted by slug, with `related` checked: ready for linking."""
+    return Site(tuple(sorted(articles, key=lambda a: a.slug))), diags + analyse.check_related(articles)
 
 
 def site_extras(config: Config, site: Site) -> dict[str, bytes]:
@@ -82,12 +86,27 @@ def build(config: Config, keep_going: bool = False, progress: Progress | None = 
 
 
 def _build(config: Config, keep_going: bool, progress: Progress | None) -> BuildResult:
-    site, diags = make_site(config)
-    errors = [d for d in diags if d.is_error]
-    if errors and not keep_going:
-        raise BuildError(diags)
-    workers.release_free_memory()
+    sources, diags = load.load_sources(config.content_dir)
+    articles, found = analyse_all(sources, config)
+    site, diags = unlinked_site(articles, diags + found)
     total = len(site.articles)
+    failing = not keep_going and any(d.is_error for d in diags)  # linking still runs, for its warnings
+    # the extras (search index) read the articles' text, which linking leaves as it is, so a small
+    # site's index starts in a forked process now and overlaps linking as well as rendering
+    cached = None if failing else cached_site_extras(config, site)
+    extras = None
+    if cached is None and not failing and not workers.render_pool_used(total):
+        unlinked = site
+        extras = workers.Background(lambda: site_extras(config, unlinked), worth_it=total >= workers.BACKGROUND_MIN)
+    try:
+        site, found = link.link_site(config, site)
+        diags += found
+        _stop_on_errors(diags, keep_going)
+    except BaseException:
+        if extras is not None:
+            extras.cancel()
+        raise
+    workers.release_free_memory()
     done = 0
 
     def tick(n: int) -> None:
@@ -96,13 +115,11 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         if progress:
             progress("render", done, total)
 
-    cached = cached_site_extras(config, site)
     if cached is not None:  # nothing to build beside the pages: no thread, no forked process
         files = render.render_site(config, site, progress=tick)
         files.update(cached)
         return BuildResult(site, files, tuple(diags))
-    # the extras (search index) need the whole site, not the pages: they run alongside rendering
-    if workers.render_pool_used(total):
+    if extras is None:
         # large sites: pages render in short-lived forked workers (driven by a thread) and the index
         # is built here, so no process holds a copy of the site (a forked index process touches
         # every article, and ends up copying the heap the renderer touches too: +350 MiB at x10)
@@ -116,7 +133,6 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         files = rendering.result()
         files.update(extra_files)
         return BuildResult(site, files, tuple(diags))
-    extras = workers.Background(lambda: site_extras(config, site), worth_it=total >= workers.BACKGROUND_MIN)
     try:
         files = render.render_site(config, site, progress=tick)
     except BaseException:
@@ -124,6 +140,11 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         raise
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
+
+
+def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:
+    if not keep_going and any(d.is_error for d in diags):
+        raise BuildError(diags)
 
 
 def build_and_write(config: Config, keep_going: bool = False, force: bool = False,
