@@ -47,3 +47,18 @@ def test_an_edited_site_builds_its_search_index_again(tmp_path, monkeypatch) -> 
     second = built_files(tmp_path, tmp_path / "cache", monkeypatch)
     assert second != first
     assert second == built_files(tmp_path, "off", monkeypatch)
+
+
+def test_the_search_index_of_a_site_is_the_same_before_and_after_linking(tmp_path, monkeypatch) -> None:
+    """The build starts the index before linking: linking must not change what the index reads."""
+    write_content(tmp_path, ARTICLES | {
+        "lændesmerter.md": article("Lændesmerter", "Ved lændesmerter og rygsmerter hjælper det at gå. Nakkesmerter er noget andet."),
+    })
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    cfg, diags = load_config(tmp_path / "content", tmp_path / "_site", None)
+    assert cfg is not None, diags
+    articles, _ = build.analyse_all(build.load.load_sources(cfg.content_dir)[0], cfg)
+    unlinked, _ = build.unlinked_site(articles, [])
+    linked, _ = build.link.link_site(cfg, unlinked)
+    assert any(a.links for a in linked.articles)  # the fixture does get links
+    assert build.site_extras(cfg, linked) == build.site_extras(cfg, unlinked)
