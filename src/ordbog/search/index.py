@@ -204,6 +204,11 @@ def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised 
             for string in (heading, anchor, text):
                 blob += string.encode("utf-8")
                 ends.append(len(blob))
+    # pass 1's texts (and a cold build's text cache entries, written when `items` ended) are freed
+    # now: hand their heap back before pass 2 instead of holding it to the end of the build
+    from ordbog import workers
+
+    workers.release_free_memory()
     arrays = indexer.finish()
     passages = Passages(np.frombuffer(p_docs, dtype=np.int32).copy(), np.frombuffer(p_kinds, dtype=np.int8).copy(),
                         Strings(np.frombuffer(blob, dtype=np.uint8), np.frombuffer(ends, dtype=np.int64)))
