@@ -5,6 +5,7 @@ never an error; and every build served from a cache equals a build without one."
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -276,3 +277,16 @@ def test_any_sequence_of_edits_gives_the_files_of_a_build_without_cache(tmp_path
         toml = SYNONYMS_TOML if synonyms else None
         cached = site_files(folder / "b", files, folder / "cache", monkeypatch, toml=toml)
         assert cached == site_files(folder / "a", files, "off", monkeypatch, toml=toml), edit
+
+
+def test_a_cached_article_text_leaves_out_the_fields_that_only_pass_one_reads() -> None:
+    """A cold build keeps every new entry in memory until the cache is written: the field texts
+    (the article's whole text again) are not stored; without its pass 1 such a text is refused."""
+    text = indexer.ArticleText("ryg", "Rygsmerter", "Ondt i ryggen.", ("lændesmerter",),
+                               ("Rygsmerter", "lændesmerter", "", "", "", "Ondt i ryggen og lænden."),
+                               (("p", "", "", "Ondt i ryggen og lænden."),))
+    cached_text, cached_tok = textcache.decode(textcache.encode(textcache.prepare(text)))
+    assert cached_text.fields == () and cached_tok == indexer.tokenise(text)
+    assert cached_text == dataclasses.replace(text, fields=())
+    with pytest.raises(ValueError, match="pass 1 does not match"):
+        indexer.Indexer().add(cached_text)

@@ -2,7 +2,8 @@
 
 Input: the configuration and the site's articles. Output, per article in order, what the index
 needs of it that depends on that article alone: its `ArticleText` (fields and answer passages,
-`index.article_text`) and pass 1 of the indexer (`indexer.tokenise`: its words counted per text).
+`index.article_text`; from the cache without the fields, which only pass 1 reads) and pass 1 of
+the indexer (`indexer.tokenise`: its words counted per text).
 After a one-article edit, a build redoes only that article and then the site-wide pass 2.
 
 An entry's key covers the article's path, slug and source digest (its analysed form is a
@@ -26,7 +27,7 @@ from ordbog.config import Config
 from ordbog.model import Article
 from ordbog.packstore import PackStore
 from ordbog.search import indexcache
-from ordbog.search.indexer import ArticleText, Tokenised, tokenise
+from ordbog.search.indexer import FIELDS, ArticleText, Tokenised, tokenise
 
 Prepared = tuple[ArticleText, Tokenised]
 
@@ -38,7 +39,7 @@ def prepare(article_text: ArticleText) -> Prepared:
 def encode(prepared: Prepared) -> tuple:
     text, tok = prepared
     return (
-        (text.slug, text.title, text.description, text.aliases, text.fields, text.passages),
+        (text.slug, text.title, text.description, text.aliases, text.passages),  # not the fields: see `decode`
         ("\n".join(tok.words), "\n".join(tok.terms), tok.ids, tok.counts, tok.sizes),  # one string: loads faster
         (tok.title_terms, tok.alias_terms, tok.questions),
     )
@@ -49,15 +50,19 @@ def _lines(joined: str) -> tuple[str, ...]:
 
 
 def decode(value: object) -> Prepared:
-    """An entry back as (ArticleText, Tokenised); ValueError/TypeError when it is not one."""
+    """An entry back as (ArticleText, Tokenised); ValueError/TypeError when it is not one.
+
+    The ArticleText has no field texts (`fields == ()`): the index reads them only in pass 1,
+    which the entry holds (a cold build's entries stay in memory until the cache is written, so
+    they are kept small). Indexing it without its `Tokenised` raises ValueError."""
     text, tok, (title_terms, alias_terms, questions) = value  # type: ignore[misc]
-    slug, title, description, aliases, fields, passages = text
+    slug, title, description, aliases, passages = text
     words, terms, ids, counts, sizes = _lines(tok[0]), _lines(tok[1]), *tok[2:]
     if not all(type(s) is str for s in (slug, title, description)) or not all(
         type(b) is bytes for b in (ids, counts, sizes)
     ):
         raise TypeError("not a search text entry")
-    if not (isinstance(aliases, tuple) and isinstance(fields, tuple) and isinstance(passages, tuple)):
+    if not (isinstance(aliases, tuple) and isinstance(passages, tuple)):
         raise TypeError("not a search text entry")
     if not all(isinstance(p, tuple) and len(p) == 4 for p in passages):
         raise TypeError("not a search text entry")
@@ -65,14 +70,14 @@ def decode(value: object) -> Prepared:
         raise TypeError("not a search text entry")
     if len(alias_terms) != len(aliases) or len(questions) != sum(p[0] == "faq" for p in passages):
         raise ValueError("inconsistent search text entry")
-    if len(words) != len(terms) or len(ids) != len(counts) or len(sizes) != 4 * (len(fields) + len(passages)):
+    if len(words) != len(terms) or len(ids) != len(counts) or len(sizes) != 4 * (len(FIELDS) + len(passages)):
         raise ValueError("inconsistent search text entry")
     local = np.frombuffer(ids, dtype=np.int32)
     if int(np.frombuffer(sizes, dtype=np.int32).sum()) != len(local) or (
         len(local) and not 0 <= int(local.min()) <= int(local.max()) < len(words)
     ):
         raise ValueError("inconsistent search text entry")
-    return (ArticleText(slug, title, description, aliases, fields, passages),
+    return (ArticleText(slug, title, description, aliases, (), passages),
             Tokenised(words, terms, ids, counts, sizes, title_terms, alias_terms, questions))
 
 
