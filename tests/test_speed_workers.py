@@ -121,3 +121,33 @@ def test_cancel_stops_the_pool_of_an_alongside_job(monkeypatch: pytest.MonkeyPat
         job.result()
     assert time.monotonic() - started < 40  # not the 40 s the whole job takes on two workers
     assert multiprocessing.active_children() == []
+
+
+def test_an_error_in_a_pool_worker_is_raised_with_its_own_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Pickling drops a worker's traceback: the failing item runs again here, so the error names
+    where it happened (a template error's file and line come from that traceback)."""
+    import traceback
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 4)
+
+    def parse_dose(x: int) -> int:
+        if x == 13:
+            raise ValueError("dosis 13 er ugyldig")
+        return x
+
+    with pytest.raises(ValueError, match="dosis 13") as caught:
+        workers.map_ordered(parse_dose, range(40))
+    assert "parse_dose" in [frame.name for frame in traceback.extract_tb(caught.value.__traceback__)]
+
+
+def test_ctrl_c_reaches_only_the_parent_not_the_pool_workers(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed by Ctrl-C mid-chunk would never answer and the pool would wait for ever:
+    workers ignore SIGINT, the parent stops the pool."""
+    import signal
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    handlers = workers.map_ordered(lambda _: signal.getsignal(signal.SIGINT), range(4))
+    assert handlers == [signal.SIG_IGN] * 4
+    assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN

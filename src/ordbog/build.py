@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ordbog import analyse, link, load, render, workers, write
+from ordbog import analyse, cache, link, load, render, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -81,7 +81,7 @@ def cached_site_extras(config: Config, site: Site) -> dict[str, bytes] | None:
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site in memory; raise BuildError on content errors unless keep_going."""
-    with workers.gc_paused():
+    with workers.gc_paused(), cache.origins_recorded():  # origins: cheap page-cache keys (cache.py)
         return _build(config, keep_going, progress)
 
 
@@ -123,6 +123,7 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         # large sites: pages render in short-lived forked workers (driven by a thread) and the index
         # is built here, so no process holds a copy of the site (a forked index process touches
         # every article, and ends up copying the heap the renderer touches too: +350 MiB at x10)
+        _import_extras()
         rendering = workers.Alongside(lambda: render.render_site(config, site, progress=tick))
         try:
             with workers.busy_here():  # one worker fewer meanwhile: the index finishes sooner, less is held
@@ -140,6 +141,15 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         raise
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
+
+
+def _import_extras() -> None:
+    """Load what the extras need before the render thread forks workers beside them: a child forked
+    while this thread runs a module's first import inherits that module's import lock, held for
+    ever (if the child ever imports the module, it waits for ever)."""
+    import numpy  # noqa: F401
+
+    from ordbog.search import engine, index, indexcache, indexer, textcache, web  # noqa: F401
 
 
 def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:

@@ -107,6 +107,15 @@ def _die_with_parent() -> None:
         pass
 
 
+def _pool_worker() -> None:
+    """A pool worker: dies with its parent, and leaves Ctrl-C to the parent (which stops the pool);
+    a worker killed by it mid-chunk would never send that chunk, and the pool would wait for ever."""
+    import signal
+
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _JOB is not None
     fn, items = _JOB
@@ -146,10 +155,8 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         while first < len(chunks):
             n_jobs = pool_size() if beside else n_jobs
             last = first + n_jobs * RECYCLE if beside else len(chunks)
-            with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_die_with_parent) as pool:
-                for chunk in pool.imap(_run_chunk, chunks[first:last]):
-                    if _STOP.is_set():
-                        raise Cancelled()
+            with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_pool_worker) as pool:
+                for chunk in _chunks_of(pool.imap(_run_chunk, chunks[first:last]), chunks[first:last]):
                     results.extend(chunk)
                     if progress:
                         progress(len(chunk))
@@ -158,6 +165,27 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     finally:
         _JOB = None
         gc.unfreeze()
+
+
+def _chunks_of(results: Any, bounds: list[tuple[int, int]]) -> Iterator[list[Any]]:
+    """A pool's `imap` results, in order, watching for `Alongside.cancel()` while waiting.
+
+    An item that raised in a worker is run again here: its exception then carries its own
+    traceback (lost in pickling), which names e.g. a template's file and line."""
+    for bound in bounds:
+        while True:
+            try:
+                chunk = results.next(timeout=0.2)
+                break
+            except multiprocessing.TimeoutError:
+                if _STOP.is_set():
+                    raise Cancelled() from None
+            except Exception:
+                _run_chunk(bound)  # raises the same error, with its traceback
+                raise
+        if _STOP.is_set():
+            raise Cancelled()
+        yield chunk
 
 
 class Cancelled(Exception):
