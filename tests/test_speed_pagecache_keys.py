@@ -42,8 +42,8 @@ def record(tmp_path: Path) -> bytes:
     assert source is not None, diags
     found, found_diags = analyse.analyse(source)
     assert found is not None
-    yield cache.encode_result(found, found_diags)
-    cache.forget_origins()
+    with cache.origins_recorded():
+        yield cache.encode_result(found, found_diags)
 
 
 def decoded(record: bytes) -> Article:
@@ -144,12 +144,23 @@ def test_no_stage_before_rendering_changes_a_decoded_token_in_place(tmp_path: Pa
         return found, found_diags
 
     monkeypatch.setattr(cache, "decode_result", snapshot)
-    site, _ = build.make_site(cfg)
-    assert sorted(cache._ORIGINS) == sorted(at_decode) and len(at_decode) == len(SITE)
-    assert any(a.links for a in site.articles)  # linking did replace tokens
-    for path, (origin, _digest) in cache._ORIGINS.items():
-        assert cache.canonical_bytes(origin) == at_decode[path]
-    cache.forget_origins()
+    with cache.origins_recorded():
+        site, _ = build.make_site(cfg)
+        assert sorted(cache._ORIGINS) == sorted(at_decode) and len(at_decode) == len(SITE)
+        assert any(a.links for a in site.articles)  # linking did replace tokens
+        for path, (origin, _digest) in cache._ORIGINS.items():
+            assert cache.canonical_bytes(origin) == at_decode[path]
+    assert cache._ORIGINS == {}
+
+
+def test_outside_a_build_decoded_articles_are_not_kept(record: bytes) -> None:
+    """`ordbog search` analyses a large site in batches: no origin may keep every article alive."""
+    with cache.origins_recorded():
+        decoded(record)
+        assert len(cache._ORIGINS) == 1
+    assert cache._ORIGINS == {}
+    decoded(record)
+    assert cache._ORIGINS == {}
 
 
 def test_malformed_token_rows_are_refused_not_trusted(record: bytes) -> None:

@@ -28,7 +28,8 @@ import operator
 import os
 import re
 import shutil
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -210,10 +211,11 @@ def canonical_bytes(value: Any) -> bytes:
 
 
 def decode_result(data: bytes) -> tuple[Article | None, list[Diagnostic]]:
-    """The record's article and diagnostics; the article is remembered as an origin (below)."""
+    """The record's article and diagnostics; inside `origins_recorded()` the article is remembered
+    as an origin (below)."""
     article, diags = marshal.loads(data)
     found, found_diags = _decode(article), [_decode(d) for d in diags]
-    if type(found) is Article:
+    if _RECORDING and type(found) is Article:
         _ORIGINS[found.path] = (found, hashlib.sha256(data).digest())
     return found, found_diags
 
@@ -225,9 +227,24 @@ def decode_result(data: bytes) -> tuple[Article | None, list[Diagnostic]]:
 # some inline tokens (`dataclasses.replace(article, tokens=…, links=…)`), and model objects and
 # tokens are never changed in place once made, so a linked article is known exactly from the
 # record it was decoded from (its SHA-256) plus what differs, compared by identity. The origin
-# is kept (per path, the last one decoded) until `forget_origins()`.
+# is kept (per path, the last one decoded) until `forget_origins()`, and only inside
+# `origins_recorded()`: elsewhere (`ordbog search` analysing a large site in batches, the
+# preview) nobody asks for these keys, and the origins would keep every decoded article alive.
 
 _ORIGINS: dict[str, tuple[Article, bytes]] = {}
+_RECORDING = False
+
+
+@contextmanager
+def origins_recorded() -> Iterator[None]:
+    """Articles decoded meanwhile are remembered as origins; all are forgotten at the end."""
+    global _RECORDING
+    _RECORDING = True
+    try:
+        yield
+    finally:
+        _RECORDING = False
+        _ORIGINS.clear()
 _ARTICLE_FIELDS = tuple(f.name for f in dataclasses.fields(Article))
 _TOKENS_AT = _ARTICLE_FIELDS.index("tokens")
 
@@ -310,7 +327,7 @@ class ArticleCache:
             if not isinstance(data, bytes):
                 raise KeyError(key)
             found = decode_result(data)
-        except (EOFError, ValueError, TypeError, KeyError, IndexError, Uncacheable):
+        except Exception:  # unreadable, foreign or truncated (even RecursionError, MemoryError): a miss
             self.misses += 1
             return None
         self.hits += 1
