@@ -296,10 +296,30 @@ def cache_root() -> Path | None:
     return Path(base) / "ordbog"
 
 
+# every library whose output ends up in a cached value (analysis, links, pages, search index)
+LIBRARIES = ("markdown-it-py", "mdit-py-plugins", "PyYAML", "pydantic", "pydantic-core", "babel", "nh3",
+             "PyStemmer", "pyahocorasick", "jinja2", "markupsafe", "numpy")
+
+
+def library_versions() -> str:
+    import importlib.metadata
+    import sys
+
+    found = [sys.version]
+    for name in LIBRARIES:
+        try:
+            found.append(f"{name}={importlib.metadata.version(name)}")
+        except importlib.metadata.PackageNotFoundError:
+            found.append(f"{name}=?")
+    return "\0".join(found)
+
+
 @cache
 def generation() -> str:
-    """Changes whenever ordbog's code or data model does: old records are never read."""
+    """Changes whenever ordbog's code or data model, Python or a library of `LIBRARIES` does:
+    old records are never read."""
     h = hashlib.sha256(__version__.encode())
+    h.update(library_versions().encode())
     for path in sorted(PACKAGE_DIR.rglob("*.py")):
         h.update(path.relative_to(PACKAGE_DIR).as_posix().encode())
         h.update(path.read_bytes())
@@ -327,7 +347,7 @@ class ArticleCache:
             if not isinstance(data, bytes):
                 raise KeyError(key)
             found = decode_result(data)
-        except Exception:  # unreadable, foreign or truncated (even RecursionError, MemoryError): a miss
+        except Exception:  # noqa: BLE001 - unreadable, foreign or truncated (even RecursionError, MemoryError): a miss
             self.misses += 1
             return None
         self.hits += 1

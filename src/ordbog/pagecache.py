@@ -4,8 +4,8 @@ An article's files are a pure function of
 - the article after linking (every field, tokens included),
 - what its page shows of other articles (`render.article_context`: the same contract the live
   preview relies on to know when to re-render a page),
-- the build: ordbog's code (`cache.generation()`), the versions of the libraries that render
-  and sanitize (Jinja2, MarkupSafe, markdown-it-py, nh3) and of Python, every template file
+- the build: ordbog's code, Python and the versions of the libraries (`cache.generation()`,
+  which covers Jinja2, MarkupSafe, markdown-it-py, nh3, Babel …), every template file
   (theme and site), the whole configuration (ordbog.toml, the site and config paths), and
   `SOURCE_DATE_EPOCH`. Not the output or content folder: no page shows them.
 
@@ -23,10 +23,8 @@ Entries live in a `PackStore` under `<cache>/pages/<generation>/`; `ORDBOG_CACHE
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import os
 import shutil
-import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -37,20 +35,12 @@ from ordbog.model import Article
 from ordbog.packstore import PackStore
 
 Files = dict[str, bytes]
-LIBRARIES = ("jinja2", "markupsafe", "markdown-it-py", "nh3")
 
 
 def build_digest(config: Config, template_dirs: Sequence[Path]) -> bytes:
     """Everything of the build (not of one article) that rendered files depend on."""
     h = hashlib.sha256()
-    h.update(cache.generation().encode())
-    h.update(sys.version.encode())
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        h.update(f"\0{name}={version}".encode())
+    h.update(cache.generation().encode())  # ordbog's code, Python and the libraries' versions
     for folder in template_dirs:
         if folder.is_dir():
             for path in sorted(folder.rglob("*")):
