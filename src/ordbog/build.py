@@ -128,10 +128,10 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         try:
             with workers.busy_here():  # one worker fewer meanwhile: the index finishes sooner, less is held
                 extra_files = site_extras(config, site)
-        except BaseException:
+            files = rendering.result()
+        except BaseException:  # the index failed, or Ctrl-C (here or while waiting for the pages)
             rendering.cancel()
             raise
-        files = rendering.result()
         files.update(extra_files)
         return BuildResult(site, files, tuple(diags))
     try:

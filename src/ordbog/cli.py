@@ -254,6 +254,16 @@ def main_callback(
     """ordbog – danske sundhedsordbøger som statiske websites."""
 
 
+def _interrupted(exc: BaseException | None) -> bool:
+    """Whether Ctrl-C is somewhere in the chain of causes of `exc`."""
+    seen = 0
+    while exc is not None and seen < 10:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        exc, seen = exc.__cause__ or exc.__context__, seen + 1
+    return False
+
+
 def main() -> None:
     """The `ordbog` command. After a build it ends with `os._exit`, skipping the interpreter's
     teardown: freeing a built site object by object costs more than building it from the caches
@@ -265,9 +275,12 @@ def main() -> None:
     try:
         app()
         code: object = 0
-    except SystemExit as exc:
+    except SystemExit as exc:  # typer turns Ctrl-C into Exit(130)
         code = exc.code
+        if _interrupted(exc):
+            print("\nAfbrudt (Ctrl-C).", file=sys.stderr)
     except KeyboardInterrupt:
+        print("\nAfbrudt (Ctrl-C).", file=sys.stderr)
         code = 130
     if not _KEPT or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage tool writes its report at the interpreter's exit
