@@ -164,6 +164,8 @@ DAMAGES = {
     "empty": lambda data, key: b"",
     "longer than its header": lambda data, key: data + b"x",
     "another key inside": lambda data, key: data.replace(key.encode(), b"0" * len(key), 1),
+    # bit rot in the header's length: never allocate what it claims
+    "huge length": lambda data, key: indexcache.MAGIC + (2**62).to_bytes(8, "little") + data[len(indexcache.MAGIC) + 8 :],
 }
 
 
@@ -187,7 +189,7 @@ def test_a_corrupt_text_entry_is_read_again(tmp_path, monkeypatch, indexed) -> N
     assert store is not None and len(store) == len(ARTICLES)
     for shard in store._shards.values():
         for key in shard:
-            store.put(key, ("not", "an entry"))
+            store.put(key, (("s", "t", "d", (), (), ()), (1, "", b"", b"", b""), ((), (), ())))  # marshal-valid, wrong shape
     store.flush()
     shutil.rmtree(cache_dir / "search-web")
     indexed["texts"].clear()

@@ -96,10 +96,14 @@ def load(key: str) -> Files | None:
             if fh.read(len(MAGIC)) != MAGIC:
                 return None
             (size,) = _LENGTH.unpack(fh.read(_LENGTH.size))
+            if size > os.fstat(fh.fileno()).st_size:
+                return None  # a damaged length: never allocate what the file cannot hold
             stored_key, names, lengths = marshal.loads(fh.read(size))
             if stored_key != key or len(names) != len(lengths):
                 return None
             files = {}
+            if sum(lengths) > os.fstat(fh.fileno()).st_size:
+                return None
             for name, length in zip(names, lengths):
                 data = fh.read(length)
                 if type(name) is not str or len(data) != length:
@@ -108,7 +112,7 @@ def load(key: str) -> Files | None:
             if fh.read(1):
                 return None  # more bytes than the header names
         os.utime(path)  # recently used
-    except (OSError, ValueError, EOFError, TypeError, struct.error):
+    except Exception:  # noqa: BLE001 - unreadable, foreign or damaged in any way: a miss, never an error
         return None
     return files
 

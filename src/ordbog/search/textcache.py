@@ -121,7 +121,7 @@ def prepared_articles(config: Config, articles: Iterable[Article]) -> Iterator[P
             if value is not None:
                 try:
                     found = decode(value)
-                except (TypeError, ValueError):
+                except Exception:  # noqa: BLE001 - a foreign or damaged entry of any shape is a miss
                     found = None
             if found is None:
                 found = prepare(index.article_text(article))
