@@ -329,6 +329,20 @@ def generation() -> str:
     return f"{__version__}-{h.hexdigest()[:16]}"
 
 
+def generation_store(name: str) -> PackStore | None:
+    """A `PackStore` in `<cache>/<name>/<generation>/`, or None when caching is off; the folders of
+    other generations under `<cache>/<name>/` are deleted (older code never reads them again)."""
+    root = cache_root()
+    if root is None:
+        return None
+    folder = root / name / generation()
+    if folder.parent.is_dir():
+        for other in folder.parent.iterdir():
+            if other.is_dir() and other.name != folder.name:
+                shutil.rmtree(other, ignore_errors=True)
+    return PackStore(folder)
+
+
 def record_key(source: Source, config_fingerprint: str) -> str:
     return hashlib.sha256(f"{source.digest}\0{source.path}\0{source.slug}\0{config_fingerprint}".encode()).hexdigest()
 

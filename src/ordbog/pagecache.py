@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import hashlib
 import os
-import shutil
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
@@ -63,15 +62,7 @@ def article_key(build: bytes, article: Article, context: Any) -> str | None:
 
 
 def open_store() -> PackStore | None:
-    root = cache.cache_root()
-    if root is None:
-        return None
-    folder = root / "pages" / cache.generation()
-    if folder.parent.is_dir():
-        for other in folder.parent.iterdir():  # pages of older code are never read again
-            if other.is_dir() and other.name != folder.name:
-                shutil.rmtree(other, ignore_errors=True)
-    return PackStore(folder)
+    return cache.generation_store("pages")
 
 
 def render_articles(

@@ -17,7 +17,6 @@ articles made in memory (no digest) are never cached, and `ORDBOG_CACHE_DIR=off`
 from __future__ import annotations
 
 import hashlib
-import shutil
 from collections.abc import Iterable, Iterator
 
 import numpy as np
@@ -86,15 +85,7 @@ def entry_key(build: bytes, article: Article) -> str:
 
 
 def open_store() -> PackStore | None:
-    root = ordbog_cache.cache_root()
-    if root is None:
-        return None
-    folder = root / "search-text" / ordbog_cache.generation()
-    if folder.parent.is_dir():
-        for other in folder.parent.iterdir():  # entries of older code are never read again
-            if other.is_dir() and other.name != folder.name:
-                shutil.rmtree(other, ignore_errors=True)
-    return PackStore(folder)
+    return ordbog_cache.generation_store("search-text")
 
 
 def prepared_articles(config: Config, articles: Iterable[Article]) -> Iterator[Prepared]:
