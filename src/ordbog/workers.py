@@ -43,9 +43,10 @@ CHUNK = 64
 # beside a busy thread, a worker process is replaced after this many chunks: pages of the parent
 # that either process writes meanwhile (CPython writes an object's reference count whenever it is
 # used) become two copies, so a long-lived worker beside a busy parent costs a copy of its heap.
-# Each new worker pays its copy-on-write faults again (x10: 4 → +380k page faults, +1.1 s CPU;
-# 16 → +140k, no more CPU than one pool)
-RECYCLE = 16
+# Each new worker pays its copy-on-write faults again. Measured on x10 cold builds (tree PSS,
+# median of 4–7 alternating runs): 16 → 755 MiB, 8 → 691 MiB, 4 → 655 MiB for ~+1 s CPU
+# (+380k page faults): below Hugo's 700 MiB on the same articles, so 4.
+RECYCLE = 4
 _STOP = threading.Event()  # set by `Alongside.cancel()`
 _THREAD = threading.local()  # .alongside: this thread runs an `Alongside` job
 
