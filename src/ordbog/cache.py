@@ -329,6 +329,19 @@ def generation() -> str:
     return f"{__version__}-{h.hexdigest()[:16]}"
 
 
+def keep_recent(current: Path, pattern: str, keep: int) -> None:
+    """Delete all but the `keep` most recently used files matching `pattern` beside `current` (kept)."""
+    def used(path: Path) -> int:
+        try:
+            return path.stat().st_mtime_ns
+        except OSError:
+            return 0
+
+    others = sorted((p for p in current.parent.glob(pattern) if p != current), key=used, reverse=True)
+    for old in others[keep - 1 :]:
+        old.unlink(missing_ok=True)
+
+
 def generation_store(name: str) -> PackStore | None:
     """A `PackStore` in `<cache>/<name>/<generation>/`, or None when caching is off; the folders of
     other generations under `<cache>/<name>/` are deleted (older code never reads them again)."""

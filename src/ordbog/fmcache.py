@@ -21,11 +21,11 @@ from typing import Any
 from ordbog.cache import cache_root, generation
 
 
-def memo_path(loader: str, yaml_version: str) -> Path | None:
+def memo_path(loader: str) -> Path | None:
     root = cache_root()
     if root is None:
         return None
-    key = hashlib.sha256(f"{generation()}\0{loader}\0{yaml_version}".encode()).hexdigest()[:16]
+    key = hashlib.sha256(f"{generation()}\0{loader}".encode()).hexdigest()[:16]
     return root / f"frontmatter-{key}.marshal"
 
 

@@ -20,7 +20,7 @@ import marshal
 import os
 from pathlib import Path
 
-from ordbog.cache import cache_root, generation
+from ordbog.cache import cache_root, generation, keep_recent
 from ordbog.config import Config
 from ordbog.danish.hunspell import dictionary_fingerprint
 from ordbog.linkinline import Chosen
@@ -69,9 +69,7 @@ def store(key: str, record: Record) -> None:
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_bytes(marshal.dumps(record))
         os.replace(tmp, path)
-        others = sorted((p for p in path.parent.glob("links-*.marshal") if p != path), key=_mtime, reverse=True)
-        for old in others[KEEP - 1 :]:
-            old.unlink(missing_ok=True)
+        keep_recent(path, "links-*.marshal", KEEP)
     except (OSError, ValueError):
         pass  # a read-only cache folder only makes the next build slower
 
@@ -80,9 +78,3 @@ def _path(key: str) -> Path | None:
     root = cache_root()
     return None if root is None else root / f"links-{key}.marshal"
 
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0

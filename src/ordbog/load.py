@@ -216,7 +216,7 @@ def load_sources(
     diags = list(diags)
     memo = None
     if read is read_source:  # one frontmatter memo and working folder for the whole folder
-        memo, cwd = FrontmatterMemo(memo_path(_Base.__name__, yaml.__version__)), Path.cwd()
+        memo, cwd = FrontmatterMemo(memo_path(_Base.__name__)), Path.cwd()
 
         def read(path: Path) -> tuple[Source | None, list[Diagnostic]]:
             return read_source(path, memo, cwd)

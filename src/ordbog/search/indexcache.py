@@ -26,11 +26,9 @@ turn still hit), older ones are deleted. `ORDBOG_CACHE_DIR=off` turns the cache 
 from __future__ import annotations
 
 import hashlib
-import importlib.metadata
 import marshal
 import os
 import struct
-import sys
 from functools import cache
 from pathlib import Path
 
@@ -41,7 +39,6 @@ from ordbog.model import Site
 FORMAT = 1
 KEEP = 3  # records kept: the most recently used (one is as large as the index: ~39 MB at 3,850 articles)
 MAGIC = b"ordbog-search-index\0"
-LIBRARIES = ("PyStemmer", "numpy")
 DATA_FILES = ("search_stems.json", "search_stopwords.txt", "search_synonyms.json")
 _LENGTH = struct.Struct("<Q")
 
@@ -51,13 +48,8 @@ Files = dict[str, bytes]
 @cache
 def build_digest() -> bytes:
     """What of ordbog and its environment (not of the site) the index files depend on."""
-    h = hashlib.sha256(f"search-index-cache {FORMAT}\0{ordbog_cache.generation()}\0{sys.version}".encode())
-    for name in LIBRARIES:
-        try:
-            version = importlib.metadata.version(name)
-        except importlib.metadata.PackageNotFoundError:
-            version = "?"
-        h.update(f"\0{name}={version}".encode())
+    # the generation covers ordbog's code, Python and the libraries (PyStemmer, numpy …); not data files
+    h = hashlib.sha256(f"search-index-cache {FORMAT}\0{ordbog_cache.generation()}".encode())
     data = ordbog_cache.PACKAGE_DIR / "data"
     for name in DATA_FILES:
         h.update(f"\0{name}\0".encode())
@@ -131,9 +123,7 @@ def store(key: str, files: Files) -> None:
             for data in files.values():
                 fh.write(data)
         os.replace(tmp, path)
-        others = sorted((p for p in path.parent.glob("index-*.bin") if p != path), key=_mtime, reverse=True)
-        for old in others[KEEP - 1 :]:
-            old.unlink(missing_ok=True)
+        ordbog_cache.keep_recent(path, "index-*.bin", KEEP)
     except (OSError, ValueError):  # a read-only cache folder only makes the next build slower
         try:
             tmp.unlink(missing_ok=True)
@@ -145,9 +135,3 @@ def _path(key: str) -> Path | None:
     root = ordbog_cache.cache_root()
     return None if root is None else root / "search-web" / f"index-{key}.bin"
 
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return 0
