@@ -158,3 +158,19 @@ def test_any_sequence_of_edits_gives_the_same_files_as_a_build_without_cache(tmp
     for slug, title, related, extra in edits:
         files[f"{slug}.md"] = text(slug, title, related, extra)
         assert built(base / "warm", files, monkeypatch, base / "cache") == built(base / "cold", files, monkeypatch, "off")
+
+
+def test_after_one_edit_only_that_page_renders_and_in_this_process(tmp_path: Path, monkeypatch, rendered) -> None:
+    # a "large" site (the pool is used from 2 articles): a build after one edit renders the one
+    # page whose key changed, here, without forking workers that would only look keys up
+    from ordbog import workers
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    monkeypatch.setenv("ORDBOG_JOBS", "2")
+    built(tmp_path / "b", SITE, monkeypatch, tmp_path / "cache")
+    edited = SITE | {"hofte.md": text("hofte", "Hofte", related=("menisk",), extra=" Hoften bærer.")}
+    rendered.clear()
+    warm = built(tmp_path / "b", edited, monkeypatch, tmp_path / "cache")
+    assert rendered == ["hofte"]  # the spy sees only this process's calls
+    assert warm == built(tmp_path / "a", edited, monkeypatch, "off")

@@ -271,6 +271,11 @@ def derived_form(article: Article) -> tuple | None:
     return (digest, fields, changed)
 
 
+def has_origin(article: Article) -> bool:
+    """Whether `derived_form` may know the article (its path's origin is recorded)."""
+    return article.path in _ORIGINS
+
+
 def forget_origins() -> None:
     _ORIGINS.clear()
 
