@@ -328,6 +328,20 @@ def compound_parts(word: str, vocab: Mapping[str, int], depth: int = 2, memo: Pa
     return list(dict.fromkeys(parts))
 
 
+def split_keys(old: Mapping[str, int], new: Mapping[str, int]) -> set[str]:
+    """Strings one of which occurs in every folded word whose `compound_parts` may differ between
+    vocabularies `old` and `new` (a word containing none of them splits the same against both).
+
+    A split looks up only the terms of the word's substrings, and a substring's term is a prefix
+    of it, its stem fixed by `stem_fixes`, or its `irregular_forms` entry (`PartMemo`'s premise):
+    so the changed terms (added, removed or another df), the stems fixed to one of them and the
+    irregular forms of one of them."""
+    changed = {t for t in old.keys() | new.keys() if old.get(t) != new.get(t)}
+    fixed = {stem for stem, t in stem_fixes().items() if t in changed}
+    irregular = {form for form, t in irregular_forms().items() if t in changed}
+    return changed | fixed | irregular
+
+
 def _part_words(word: str, split: tuple[str, str], vocab: Mapping[str, int], memo: PartMemo | None = None) -> list[str]:
     """The surface strings of a split (needed to split parts further)."""
     for i in range(MIN_PART, len(word) - MIN_PART + 1):

@@ -33,6 +33,7 @@ from ordbog.search.indexer import (
     PASSAGE_KINDS,
     ArticleText,
     Indexer,
+    SplitMemory,
     Tokenised,
     content_terms,
     question_key,
@@ -169,9 +170,10 @@ def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ..
 
     `passage_terms=False`: without the passages' term arrays (see `indexer.Indexer`), for a
     reader of postings and passage texts only (`search.web`), not for `search.engine`."""
-    from ordbog.search import textcache
+    from ordbog.search import splitcache, textcache
 
-    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key, passage_terms)
+    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key, passage_terms,
+                          splits=splitcache.Remembered(config))
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
@@ -183,8 +185,11 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
 
 
 def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised | None]],
-                   synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True) -> SearchIndex:
-    """`index_texts` of (text, `indexer.tokenise(text)` or None to compute it) pairs."""
+                   synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True,
+                   splits: SplitMemory | None = None) -> SearchIndex:
+    """`index_texts` of (text, `indexer.tokenise(text)` or None to compute it) pairs.
+
+    `splits` keeps the words' compound splits from one build to the next (`search.splitcache`)."""
     indexer = Indexer(passage_terms)
     docs: list[Doc] = []
     p_docs, p_kinds = array("i"), array("b")
@@ -209,7 +214,9 @@ def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised 
     from ordbog import workers
 
     workers.release_free_memory()
-    arrays = indexer.finish()
+    arrays = indexer.finish(splits.previous() if splits is not None else None)
+    if splits is not None and indexer.splits is not None:
+        splits.keep(indexer.splits)
     passages = Passages(np.frombuffer(p_docs, dtype=np.int32).copy(), np.frombuffer(p_kinds, dtype=np.int8).copy(),
                         Strings(np.frombuffer(blob, dtype=np.uint8), np.frombuffer(ends, dtype=np.int64)))
     return SearchIndex(

@@ -24,6 +24,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
@@ -168,6 +169,48 @@ class _Texts:
             first_text, first_entry = end_text, end_entry
 
 
+Splits = tuple[dict[str, int], dict[str, tuple[str, ...]]]  # (vocabulary, compound parts per folded word)
+
+
+class SplitMemory(Protocol):
+    """Where `Indexer.finish` finds an earlier build's splits and leaves this one's."""
+
+    def previous(self) -> Splits | None: ...
+
+    def keep(self, splits: Splits) -> None: ...
+
+
+class _Splitter:
+    """`analyzer.compound_parts(word, vocab)` per folded word, taking an earlier build's answer
+    when the word contains none of `analyzer.split_keys` of the two vocabularies."""
+
+    def __init__(self, vocab: Mapping[str, int], previous: Splits | None) -> None:
+        self.vocab = vocab
+        self.parts: dict[str, tuple[str, ...]] = {}
+        self.known: dict[str, tuple[str, ...]] = {}
+        self.stale = None
+        if previous is not None:
+            old_vocab, self.known = previous
+            keys = analyzer.split_keys(old_vocab, vocab)
+            if keys:
+                import ahocorasick
+
+                self.stale = ahocorasick.Automaton()
+                for key in keys:
+                    self.stale.add_word(key, key)
+                self.stale.make_automaton()
+        self._memo: analyzer.PartMemo | None = None
+
+    def __call__(self, word: str) -> tuple[str, ...]:
+        parts = self.known.get(word)
+        if parts is None or (self.stale is not None and next(self.stale.iter(word), None) is not None):
+            if self._memo is None:
+                self._memo = analyzer.PartMemo(self.vocab)
+            parts = tuple(analyzer.compound_parts(word, self.vocab, memo=self._memo))
+        self.parts[word] = parts
+        return parts
+
+
 class Indexer:
     """Collects articles (`add`), then computes the index arrays (`finish`).
 
@@ -184,6 +227,7 @@ class Indexer:
         self.passage_terms = passage_terms
         self.passages = _Texts(entries=passage_terms)
         self.n_docs = 0
+        self.splits: Splits | None = None  # set by `finish`
 
     def add(self, article: ArticleText, tokenised: Tokenised | None = None) -> None:
         """Add the next article; `tokenised` is `tokenise(article)` when the caller has it already."""
@@ -208,19 +252,21 @@ class Indexer:
             if len(t) >= 2:
                 self.df[t] = self.df.get(t, 0) + 1
 
-    def _expansions(self, vocab: Mapping[str, int]) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
+    def _expansions(self, vocab: Mapping[str, int], previous: Splits | None = None,
+                    ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Terms (sorted), and per word number its term and compound parts as CSR arrays:
-        (terms, offsets, term numbers, weights)."""
-        memo = analyzer.PartMemo(vocab)
+        (terms, offsets, term numbers, weights). Sets `self.splits` (see `finish`)."""
+        split = _Splitter(vocab, previous)
         by_fold: dict[str, tuple[tuple[str, float], ...]] = {}
         rows = []
         for raw, i in self.word_ids.items():
             w = analyzer.fold(raw)
             found = by_fold.get(w)
             if found is None:
-                parts = analyzer.compound_parts(w, vocab, memo=memo)
+                parts = split(w)
                 found = by_fold[w] = ((self.word_terms[i], 1.0), *((p, analyzer.COMPOUND_PART_WEIGHT) for p in parts))
             rows.append(found)
+        self.splits = (dict(vocab), split.parts)
         terms = tuple(sorted({t for row in rows for t, _ in row}))
         number = {t: n for n, t in enumerate(terms)}
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)
@@ -229,9 +275,12 @@ class Indexer:
         weight_of = np.fromiter((w for row in rows for _, w in row), dtype=np.float64, count=int(offsets[-1]))
         return terms, offsets, term_of, weight_of
 
-    def finish(self) -> Arrays:
+    def finish(self, previous: Splits | None = None) -> Arrays:
+        """The index arrays. `previous`: an earlier build's `self.splits` (its vocabulary and
+        compound parts), so that only words whose split may have changed are split again;
+        afterwards `self.splits` holds this build's, to pass to the next."""
         vocab = dict(sorted(self.df.items()))
-        terms, exp_offsets, exp_terms, exp_weights = self._expansions(vocab)
+        terms, exp_offsets, exp_terms, exp_weights = self._expansions(vocab, previous)
         n_terms, n_fields = max(1, len(terms)), len(FIELDS)
         expand = (exp_offsets, exp_terms, exp_weights)
         n = max(1, self.n_docs)
