@@ -83,6 +83,12 @@ DEFAULT_LANG = "da"
 DEFAULT_PAGINATION = False
 """
 
+PELICAN_CACHE = """CACHE_CONTENT = True
+LOAD_CONTENT_CACHE = True
+CONTENT_CACHING_LAYER = "reader"
+CACHE_PATH = {cache!r}
+"""
+
 
 def iso(value: object) -> str | None:
     """DD/MM/YYYY or YYYY-MM-DD → YYYY-MM-DD; None when it is not a real date."""
@@ -252,6 +258,14 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
         rows["Pelican"] = time_runs(
             lambda i: [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s",
                        str(site / "pelicanconf.py"), "-q", "--delete-output-directory"], runs, work, env)
+        # Pelican's own content cache (off by default): our warm build against its warm build
+        cached_conf = site / "pelicanconf-cached.py"
+        cached_conf.write_text(PELICAN_CONFIG + PELICAN_CACHE.format(cache=str(work / "pelican-cache")), encoding="utf-8")
+        shutil.rmtree(work / "pelican-cache", ignore_errors=True)
+        cached = [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s", str(cached_conf), "-q",
+                  "--delete-output-directory"]
+        measure.run(cached, cwd=work, env=env)  # fills its cache
+        rows["Pelican (its cache, warm)"] = time_runs(lambda i: cached, runs, work, env)
     elif peers and "pelican" in tools:
         print("  (pelican not found: pip install -e '.[bench]')")
 
@@ -287,6 +301,10 @@ def print_ratios(rows: dict[str, measure.Summary]) -> None:
             parts.append(f"{ours.wall / wall:.2f}× the time of Hugo + Pagefind [CPU {ours.cpu / cpu:.2f}×] (goal ≤ 2)")
             parts.append(f"peak tree PSS {ours.peak_tree_pss / rows['Hugo'].peak_tree_pss:.2f}× Hugo's"
                          f" [tree RSS {ours.peak_tree_rss / rows['Hugo'].peak_tree_rss:.2f}×] (goal < 1)")
+        if mode == "warm cache" and "Pelican (its cache, warm)" in rows:
+            peer = rows["Pelican (its cache, warm)"]
+            parts.append(f"{peer.wall / ours.wall:.2f}× faster than Pelican with its own cache, warm"
+                         f" [CPU {peer.cpu / ours.cpu:.2f}×]")
         if parts:
             print(f"  ordbog {mode}: " + "; ".join(parts))
 
