@@ -1,5 +1,6 @@
-"""The linked-site cache: a rebuild of an unchanged site reuses where the links went, and any
-change to the site, the configuration or the dictionary links it afresh."""
+"""The link cache: a rebuild of an unchanged site reuses where the links went, an edited article is
+linked again with the unchanged index, and a change to the configuration or the dictionary links
+the site afresh (per-article reuse: tests/test_link_cache_articles.py)."""
 
 from __future__ import annotations
 
@@ -68,16 +69,17 @@ def test_a_rebuild_of_an_unchanged_site_gives_the_same_pages_from_the_cache(
     assert pages(again) == pages(first)
     assert again_diags == first_diags
     assert first.by_slug()["side"].links == (("skulder", "skulderen"), ("knae", "knæene"))
-    assert len(list(cache_dir.glob("links-*.marshal"))) == 1
+    assert len(list(cache_dir.glob("linkstate-*.marshal"))) == 1
 
 
 @needs_dictionary
-def test_an_edited_article_links_the_site_afresh(tmp_path: Path, cache_dir: Path, index_builds: list[int]) -> None:
+def test_an_edited_article_is_linked_again_with_the_same_index(
+        tmp_path: Path, cache_dir: Path, index_builds: list[int]) -> None:
     cfg = config(tmp_path)
     link.link_site(cfg, site())
     edited = {**BODIES, "side": ("Side", "Kun knæet her.")}
     linked, _ = link.link_site(cfg, site(edited))
-    assert len(index_builds) == 2
+    assert len(index_builds) == 1  # same terms, and no word the inflector asked about changed
     assert linked.by_slug()["side"].links == (("knae", "knæet"),)
 
 
@@ -92,7 +94,7 @@ def test_a_changed_setting_links_the_site_afresh(tmp_path: Path, cache_dir: Path
 def test_a_corrupt_record_is_a_miss(tmp_path: Path, cache_dir: Path, index_builds: list[int]) -> None:
     cfg = config(tmp_path)
     first, _ = link.link_site(cfg, site())
-    (record,) = cache_dir.glob("links-*.marshal")
+    (record,) = cache_dir.glob("linkstate-*.marshal")
     record.write_bytes(b"not marshal")
     again, _ = link.link_site(cfg, site())
     assert len(index_builds) == 2
@@ -105,19 +107,20 @@ def test_articles_made_in_memory_without_a_digest_are_not_cached(
     link.link_site(cfg, site(digest=""))
     link.link_site(cfg, site(digest=""))
     assert len(index_builds) == 2
-    assert not list(cache_dir.glob("links-*.marshal"))
+    assert not list(cache_dir.glob("linkstate-*.marshal"))
 
 
 def test_no_cache_when_caches_are_off(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
-    assert linkcache.site_key(config(tmp_path), site(), None) is None
+    assert linkcache.family_key(config(tmp_path), site(), None) is None
 
 
-def test_only_the_most_recently_used_records_are_kept(tmp_path: Path, cache_dir: Path) -> None:
-    cfg = config(tmp_path)
+def test_only_the_most_recently_used_sites_are_kept(tmp_path: Path, cache_dir: Path) -> None:
     for n in range(linkcache.KEEP + 3):
-        link.link_site(cfg, site({**BODIES, "side": ("Side", f"Skulderen, variant {n}.")}))
-    assert len(list(cache_dir.glob("links-*.marshal"))) == linkcache.KEEP
+        (tmp_path / f"site-{n}").mkdir()
+        link.link_site(config(tmp_path / f"site-{n}"), site())
+    assert len(list(cache_dir.glob("linkstate-*.marshal"))) == linkcache.KEEP
+    assert len(list(cache_dir.glob("linkindex-*.marshal"))) == linkcache.KEEP
 
 
 def test_editing_either_dictionary_file_changes_the_key(tmp_path: Path, cache_dir: Path) -> None:
@@ -126,12 +129,12 @@ def test_editing_either_dictionary_file_changes_the_key(tmp_path: Path, cache_di
     dic.write_text("1\nskulder/A\n", encoding="utf-8")
     linked = site()
     cfg = config(tmp_path)
-    first = linkcache.site_key(cfg, linked, aff)
-    assert first is not None and linkcache.site_key(cfg, linked, aff) == first
+    first = linkcache.family_key(cfg, linked, aff)
+    assert first is not None and linkcache.family_key(cfg, linked, aff) == first
     aff.write_text("SET UTF-8\nSFX A Y 1\nSFX A 0 erne .\n", encoding="utf-8")  # new rules, same word list
-    second = linkcache.site_key(cfg, linked, aff)
+    second = linkcache.family_key(cfg, linked, aff)
     assert second not in (None, first)
     dic.write_text("2\nskulder/A\nknæ/A\n", encoding="utf-8")
-    assert linkcache.site_key(cfg, linked, aff) not in (None, first, second)
+    assert linkcache.family_key(cfg, linked, aff) not in (None, first, second)
     dic.unlink()
-    assert linkcache.site_key(cfg, linked, aff) is None  # a dictionary that cannot be read is never cached
+    assert linkcache.family_key(cfg, linked, aff) is None  # a dictionary that cannot be read is never cached

@@ -48,7 +48,7 @@ def link_stage_seconds(corpus: Path, env: dict[str, str], relink: bool = False) 
     """(wall, CPU) seconds of `link.link_site` on the corpus in a fresh process, GC off as in a build;
     `relink`: without the linked-site cache (as after an edit), the dictionary memo still warm."""
     here = str(Path(__file__).parent)
-    forget = "from ordbog.cache import cache_root; [p.unlink() for p in cache_root().glob('links-*.marshal')]\n"
+    forget = "from ordbog.cache import cache_root; [p.unlink() for p in cache_root().glob('link*-*.marshal')]\n"
     code = (
         f"import sys,time; sys.path.insert(0, {here!r})\n"
         "from corpus import unlinked_site, corpus_config\n"

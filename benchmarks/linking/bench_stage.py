@@ -36,7 +36,7 @@ os.environ["ORDBOG_CACHE_DIR"] = "off"  # the analysis is never cached (and not 
 site, _ = build.make_site(off)
 os.environ["ORDBOG_CACHE_DIR"] = cache
 if forget:
-    for record in Path(cache).glob("links-*.marshal"):
+    for record in Path(cache).glob("link*-*.marshal"):
         record.unlink()
 gc.disable()
 wall, cpu = time.perf_counter(), time.process_time()

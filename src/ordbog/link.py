@@ -20,7 +20,6 @@ from ordbog.danish.hunspell import find_dictionary
 from ordbog.danish.inflect import Inflector, make_inflector
 from ordbog.diagnostics import Diagnostic, warning
 from ordbog.linkinline import (
-    Chosen,
     LinkContext,
     Segments,
     apply_links,
@@ -46,35 +45,40 @@ MAX_AUTO, MIN_AUTO = 15, 3
 def link_site(config: Config, site: Site) -> tuple[Site, list[Diagnostic]]:
     """Every article with automatic links inserted (or the site unchanged when linking is off).
 
-    A rebuild of an unchanged site takes the links' places from the cache (`linkcache`)."""
+    With the cache (`linkcache`), only the articles whose links can change are linked again."""
     if not config.file.links.enabled or not site.articles:
         return site, []
     dictionary = _dictionary(config)
-    key = linkcache.site_key(config, site, dictionary)
-    cached = linkcache.load(key, len(site.articles)) if key else None
-    if cached is not None:
-        href = _href(config)
-        linked = tuple(dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, href), links=links)
-                       for article, (chosen, links) in zip(site.articles, cached))
-        diags = _dictionary_warnings(config, dictionary) + site_terms(config, site)[1]
-        return dataclasses.replace(site, articles=linked), diags
-    texts = [segments_of(article.tokens) for article in site.articles]
-    index, diags = site_index(config, site, texts)
-    slugs = frozenset(a.slug for a in site.articles)
+    family = linkcache.family_key(config, site, dictionary)
+    if family is None:
+        texts = [segments_of(article.tokens) for article in site.articles]
+        index, diags = site_index(config, site, texts)
+        slugs = frozenset(a.slug for a in site.articles)
+        records = choose_records(config, site, index, slugs, range(len(site.articles)), texts.__getitem__)
+        index.inflector.save_memo()
+        return _applied(config, site, records), diags
+    from ordbog import linkreuse  # it builds on this module's functions
 
-    def choose(i: int) -> tuple[Chosen, tuple[tuple[str, str], ...]]:
+    terms, found = site_terms(config, site)
+    records = linkreuse.relink(config, site, dictionary, family, terms)
+    return _applied(config, site, records), _dictionary_warnings(config, dictionary) + found
+
+
+def choose_records(config: Config, site: Site, index: LinkIndex, slugs: frozenset[str], which: Sequence[int],
+                   text: Callable[[int], Segments]) -> list[linkcache.Record]:
+    """`choose_links` for the articles numbered `which`: in forked workers on a large site (they inherit the index)."""
+    def choose(i: int) -> linkcache.Record:
         article = site.articles[i]
-        return choose_links(article.tokens, _context(config, article, index, slugs), texts[i])
+        return choose_links(article.tokens, _context(config, article, index, slugs), text(i))
 
-    # a large site is matched in forked workers (they inherit the index); small ones in this process
-    record: linkcache.Record = workers.map_ordered(choose, range(len(site.articles)))
+    return workers.map_ordered(choose, which)
+
+
+def _applied(config: Config, site: Site, records: Sequence[linkcache.Record]) -> Site:
     href = _href(config)
-    articles = [dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, href), links=links)
-                for article, (chosen, links) in zip(site.articles, record)]
-    index.inflector.save_memo()
-    if key:
-        linkcache.store(key, record)
-    return dataclasses.replace(site, articles=tuple(articles)), diags
+    return dataclasses.replace(site, articles=tuple(
+        dataclasses.replace(article, tokens=apply_links(article.tokens, chosen, href), links=links)
+        for article, (chosen, links) in zip(site.articles, records)))
 
 
 def link_article(config: Config, article: Article, index: LinkIndex, slugs: frozenset[str],
@@ -114,6 +118,13 @@ def dest_of_href(config: Config, href: str, slugs: frozenset[str]) -> str | None
     if m and m.group(1) in slugs:
         return m.group(1)
     return href if href.startswith(("/", "http")) else None
+
+
+def href_slugs(config: Config, existing: Iterable[tuple[str, bool, str]]) -> tuple[str, ...]:
+    """The article slugs that existing links (`Segments.existing`) may point at: whether each is a
+    slug of the site is all `dest_of_href` asks of the site."""
+    pattern = _article_href(config.site.url_prefix)
+    return tuple(sorted({m.group(1) for href, _, _ in existing if (m := pattern.search(href))}))
 
 
 @functools.cache
@@ -206,14 +217,38 @@ def _dictionary_warnings(config: Config, dictionary: Path | None) -> list[Diagno
                     "installér hunspell-da (apt-get install hunspell-da) eller sæt [links] dictionary")]
 
 
+@dataclasses.dataclass
+class VocabularyUse:
+    """What the inflector asked of the site's words (Snowball stems) and the words it got: the only
+    way the site's text shapes the link index (words of the site starting with a stem)."""
+
+    stems: set[str] = dataclasses.field(default_factory=set)
+    words: set[str] = dataclasses.field(default_factory=set)
+
+
+def site_inflector(config: Config, dictionary: Path | None, vocabulary: Callable[[set[str]], Iterable[str]],
+                   ) -> Inflector:
+    cfg = config.file.links
+    return make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
+                          vocabulary, dictionary, memo=True)
+
+
 def site_index(config: Config, site: Site, texts: Sequence[Segments] | None = None,
-               ) -> tuple[LinkIndex, list[Diagnostic]]:
-    """The automaton of every term's forms; `texts` are the articles' `segments_of` if known."""
+               use: VocabularyUse | None = None) -> tuple[LinkIndex, list[Diagnostic]]:
+    """The automaton of every term's forms; `texts` are the articles' `segments_of` if known;
+    `use` collects what the inflector asked of the site's words."""
     cfg = config.file.links
     dictionary = _dictionary(config)
     diags = _dictionary_warnings(config, dictionary)
-    inflector = make_inflector(cfg.inflection if dictionary or cfg.inflection != "hunspell" else "snowball",
-                               lambda prefixes: site_words_starting_with(site, prefixes, texts), dictionary, memo=True)
+
+    def vocabulary(prefixes: set[str]) -> set[str]:
+        found = site_words_starting_with(site, prefixes, texts)
+        if use is not None:
+            use.stems.update(prefixes)
+            use.words.update(found)
+        return found
+
+    inflector = site_inflector(config, dictionary, vocabulary)
     terms, found = site_terms(config, site)
     diags += found
     proper = proper_noun_titles(site)

@@ -1,15 +1,24 @@
-"""Linked-site cache: a rebuild of an unchanged site reuses where its automatic links went.
+"""Link cache: what the last build of a site linked, per article, so that a rebuild re-chooses the
+links of only the articles whose automatic links can change (`link.link_site` decides which).
 
-Input: the configuration, the unlinked site and the dictionary file. Output: a key, and per
-article the links `linkinline.choose_links` chose, or None on a miss.
+Input: the configuration, the dictionary file, the site. Output: the previous `LinkState` of the
+same site (or None) and, on demand, the link index's patterns it was made with.
 
-The key covers everything linking reads: ordbog's code (`cache.generation`), the whole
-configuration, the dictionary file (path, size, modification time) and every article's path, slug
-and source digest, in order (the analysed tokens, titles and aliases follow from the source and
-the configuration). Any change — one article, one setting — is a miss, and the site is linked as
-usual. Articles made in memory (no digest) are never cached. Records are marshal'd; the most
-recently used few are kept (several sites or configurations built in turn still hit), the rest
-deleted. An unreadable or corrupt record is a miss: the cache never changes what a build produces.
+One state per *family*: ordbog's code (`cache.generation`), the whole configuration, the
+dictionary files (path, size, modification time) and the content folder — a change to any of them
+starts afresh. A state holds
+- `site`: every article's path, slug and source digest in order (an unchanged site reuses all);
+- `index`: what `link.site_index` read besides the family — the terms with their destinations and
+  priorities and the proper-noun titles — plus `stems`, the Snowball stems the inflector asked
+  the site's words for, and `vocabulary`, the words it got: the same inputs give the same index;
+- per article (by path) a `Remembered`: its slug, digest, page cap, the article slugs its own links
+  point at and whether each existed (`link.dest_of_href`), its words starting with a stem, whether
+  its one-word title is a proper noun, and where its links went (`linkinline.choose_links`);
+- the name of a second file with the index's patterns, read only when some article is linked again.
+
+Records are marshal'd and replaced atomically; the most recently used few families are kept. Articles
+made in memory (no digest) are never cached. An unreadable or corrupt file is a miss: the cache
+never changes what a build produces, only how much it recomputes.
 """
 
 from __future__ import annotations
@@ -18,63 +27,182 @@ import hashlib
 import json
 import marshal
 import os
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import NamedTuple
 
 from ordbog.cache import cache_root, generation, keep_recent
 from ordbog.config import Config
 from ordbog.danish.hunspell import dictionary_fingerprint
 from ordbog.linkinline import Chosen
+from ordbog.linkterms import Pattern, Term
 from ordbog.model import Site
 
-KEEP = 8  # records kept: the most recently used
-Record = list[tuple[Chosen, tuple[tuple[str, str], ...]]]  # per article: positions, links
+KEEP = 8  # families kept: the most recently used
+FORMAT = 1
+Links = tuple[tuple[str, str], ...]
+Record = tuple[Chosen, Links]  # per article: where its links go, and its links in order
 
 
-def site_key(config: Config, site: Site, dictionary: Path | None) -> str | None:
-    """The site's key, or None when the cache is off or an article has no source digest."""
+class Remembered(NamedTuple):
+    """One article as the last build linked it."""
+
+    slug: str
+    digest: str
+    cap: int
+    href_slugs: tuple[str, ...]  # article slugs its existing links point at
+    href_exists: tuple[bool, ...]  # per href slug: was it an article of the site
+    words: tuple[str, ...]  # its words that start with one of the state's stems
+    proper: bool  # its one-word title is a proper noun (`link.proper_noun_titles`)
+    chosen: Chosen
+    links: Links
+
+
+class LinkState(NamedTuple):
+    site: str
+    index: str
+    stems: tuple[str, ...]
+    vocabulary: tuple[str, ...]
+    patterns: str  # name of the patterns file
+    articles: dict[str, Remembered]  # path → the article's record
+
+
+def family_key(config: Config, site: Site, dictionary: Path | None) -> str | None:
+    """The key of the site's family, or None when the cache is off or an article has no digest."""
     if cache_root() is None or any(not a.digest for a in site.articles):
         return None
-    h = hashlib.sha256(generation().encode())
+    h = hashlib.sha256(f"{FORMAT}\0{generation()}\0{config.content_dir.resolve()}\0".encode())
     h.update(json.dumps(config.file.model_dump(mode="json"), sort_keys=True).encode())
     if dictionary is not None:
         fingerprint = dictionary_fingerprint(dictionary)
         if fingerprint is None:
             return None
         h.update(f"\0{fingerprint}".encode())
-    for article in site.articles:
-        h.update(f"\0{article.path}\0{article.slug}\0{article.digest}".encode())
     return h.hexdigest()[:32]
 
 
-def load(key: str, articles: int) -> Record | None:
-    path = _path(key)
+def site_key(site: Site) -> str:
+    """Every article's path, slug and source digest, in order."""
+    h = hashlib.sha256()
+    for article in site.articles:
+        h.update(f"{article.path}\0{article.slug}\0{article.digest}\0".encode())
+    return h.hexdigest()[:32]
+
+
+def index_key(family: str, terms: Sequence[Term], proper: Iterable[str]) -> str:
+    """What the link index is made of besides the family and the site's words."""
+    data = [[t.text, t.dest, t.priority, t.source] for t in terms]
+    return hashlib.sha256(json.dumps([family, data, sorted(proper)]).encode()).hexdigest()[:32]
+
+
+def load_state(family: str) -> LinkState | None:
+    data = _read(_path(f"linkstate-{family}"))
+    try:
+        version, site, index, stems, vocabulary, patterns, articles = data  # type: ignore[misc]
+        if version != FORMAT or not isinstance(articles, dict):
+            return None
+        return LinkState(site, index, tuple(stems), tuple(vocabulary), patterns,
+                         {path: Remembered(*fields) for path, fields in articles.items()})
+    except (TypeError, ValueError):
+        return None
+
+
+def store_state(family: str, state: LinkState) -> None:
+    articles = {path: tuple(r) for path, r in state.articles.items()}
+    path = _path(f"linkstate-{family}")
+    _write(path, (FORMAT, *state[:5], articles), "linkstate-*.marshal")
+    for legacy in path.parent.glob("links-*.marshal") if path is not None else ():
+        legacy.unlink(missing_ok=True)  # whole-site records of earlier versions: never read again
+
+
+def patterns_name(index: str, vocabulary: Sequence[str]) -> str:
+    return hashlib.sha256(json.dumps([index, list(vocabulary)]).encode()).hexdigest()[:32]
+
+
+Entry = tuple[str, str, str, int, str, tuple[str, ...], bool, bool, bool]  # key, Term fields, the rest of Pattern
+
+
+class StoredIndex(NamedTuple):
+    """A link index's patterns as plain tuples (`Entry`), grouped by their key's first word, by key."""
+
+    groups: dict[str, list[Entry]]
+
+    def patterns_within(self, words: Iterable[str]) -> list[Pattern]:
+        """The patterns whose key's words all are among `words` (the only ones a text of them can match)."""
+        present = words if isinstance(words, (set, frozenset)) else set(words)
+        terms: dict[tuple, Term] = {}
+        out = []
+        for first in present:
+            for key, text, dest, priority, source, cased, inflected, genitive, comparative in self.groups.get(first, ()):
+                if " " in key and not all(w in present for w in key.split(" ")[1:]):
+                    continue
+                term = terms.get((text, dest, priority, source))
+                if term is None:
+                    term = terms[(text, dest, priority, source)] = Term(text, dest, priority, source)
+                out.append(Pattern(key, term, tuple(cased), inflected, genitive, comparative))
+        return out
+
+
+def stored_index(patterns: Mapping[str, Pattern]) -> StoredIndex:
+    groups: dict[str, list[Entry]] = {}
+    for key, p in patterns.items():
+        t = p.term
+        entry = (key, t.text, t.dest, t.priority, t.source, p.cased, p.inflected, p.genitive, p.comparative)
+        group = groups.get(first := key.partition(" ")[0])
+        if group is None:
+            groups[first] = [entry]
+        else:
+            group.append(entry)
+    for group in groups.values():
+        group.sort()  # by key (unique): equal groups compare equal whatever order the terms came in
+    return StoredIndex(groups)
+
+
+def changed_firsts(old: StoredIndex, new: StoredIndex) -> set[str]:
+    """First words of the keys whose pattern differs between two indexes (or is in only one)."""
+    return {first for first in old.groups.keys() | new.groups.keys() if old.groups.get(first) != new.groups.get(first)}
+
+
+def store_patterns(name: str, index: StoredIndex) -> None:
+    _write(_path(f"linkindex-{name}"), (FORMAT, name, index.groups), "linkindex-*.marshal")
+
+
+def load_patterns(name: str) -> StoredIndex | None:
+    """`store_patterns`' index, or None when the file is missing or damaged."""
+    data = _read(_path(f"linkindex-{name}"))
+    try:
+        version, stored, groups = data  # type: ignore[misc]
+    except (TypeError, ValueError):
+        return None
+    if version != FORMAT or stored != name or not isinstance(groups, dict):
+        return None
+    return StoredIndex(groups)
+
+
+def _read(path: Path | None) -> object:
     if path is None:
         return None
     try:
-        record = marshal.loads(path.read_bytes())
+        data = marshal.loads(path.read_bytes())
         os.utime(path)  # recently used
+        return data
     except (OSError, ValueError, EOFError, TypeError):
         return None
-    if not isinstance(record, list) or len(record) != articles:
-        return None
-    return record
 
 
-def store(key: str, record: Record) -> None:
-    path = _path(key)
+def _write(path: Path | None, data: object, family: str) -> None:
     if path is None:
         return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(record))
+        tmp.write_bytes(marshal.dumps(data))
         os.replace(tmp, path)
-        keep_recent(path, "links-*.marshal", KEEP)
+        keep_recent(path, family, KEEP)
     except (OSError, ValueError):
         pass  # a read-only cache folder only makes the next build slower
 
 
-def _path(key: str) -> Path | None:
+def _path(name: str) -> Path | None:
     root = cache_root()
-    return None if root is None else root / f"links-{key}.marshal"
-
+    return None if root is None else root / f"{name}.marshal"
