@@ -83,18 +83,14 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
         use = link.VocabularyUse()
         index = link.site_index(config, site, texts.all(), use)[0]
         stems, vocabulary = tuple(sorted(use.stems)), tuple(sorted(use.words))
-        everyone = range(len(site.articles))
-        words = [tuple(sorted(found)) for found in _found_in(texts, everyone, use.words)]
         name = linkcache.patterns_name(index_key, vocabulary)
         stored = linkcache.stored_index(index.terms.patterns)
         linkcache.store_patterns(name, stored)
         before = linkcache.load_patterns(previous.patterns) if previous is not None else None
-        if before is None:
-            changed = None
-        else:
-            firsts = linkcache.changed_firsts(before, stored)
-            candidates = [i for i in everyone if known[i] is not None]
-            changed = {i for i, found in zip(candidates, _found_in(texts, candidates, firsts)) if found}
+        firsts = linkcache.changed_firsts(before, stored) if before is not None else set()
+        found = _found_in(texts, range(len(site.articles)), use.words | firsts)  # one pass for both
+        words = [tuple(sorted(f & use.words)) for f in found]
+        changed = None if before is None else {i for i, f in enumerate(found) if known[i] and not f.isdisjoint(firsts)}
     slugs = frozenset(a.slug for a in site.articles)
     caps = [link.page_cap(config, a.word_count) for a in site.articles]
     redo = [i for i, r in enumerate(known) if not _still_valid(r, caps[i], slugs) or changed is None or i in changed]
