@@ -310,3 +310,34 @@ def test_the_family_key_covers_the_configuration_and_the_content_folder(tmp_path
         assert plain != linkcache.family_key(config_at(tmp_path / "b"), site, None)
     with cache_at("off"):
         assert linkcache.family_key(config_at(tmp_path / "a"), site, None) is None
+
+
+@needs_dictionary
+def test_a_lost_index_file_only_costs_time(tmp_path: Path, chosen_for: list[str]) -> None:
+    cfg = config_at(tmp_path)
+
+    def damage_index_files() -> None:
+        for index_file in (tmp_path / "cache").glob("linkindex-*.marshal"):
+            index_file.write_bytes(b"damaged")
+
+    linked_both_ways(cfg, SITE, tmp_path / "cache")
+    damage_index_files()
+    chosen_for.clear()
+    after = edited(SITE, "knae", append="Knæet kan hæves efter træning.")
+    cached, fresh = linked_both_ways(cfg, after, tmp_path / "cache")
+    assert cached == fresh
+    assert chosen_for == ["knae", *sorted(after)]  # the index is built again, but only "knae" is chosen again
+    damage_index_files()
+    chosen_for.clear()
+    after = edited(after, "knae", append="Tendinose i knæet er sjælden.")  # a new word with a term's stem
+    cached, fresh = linked_both_ways(cfg, after, tmp_path / "cache")
+    assert cached == fresh
+    assert chosen_for == [*sorted(after), *sorted(after)]  # what changed in the index is unknown: all again
+
+
+def test_records_of_the_earlier_whole_site_cache_are_deleted(tmp_path: Path) -> None:
+    legacy = tmp_path / "cache" / "links-0123456789abcdef0123456789abcdef.marshal"
+    legacy.parent.mkdir()
+    legacy.write_bytes(b"old")
+    linked_both_ways(config_at(tmp_path), SITE, tmp_path / "cache")
+    assert not legacy.exists()
