@@ -181,12 +181,12 @@ def site_words_starting_with(site: Site, prefixes: Iterable[str], texts: Sequenc
 
 def proper_noun_titles(site: Site) -> set[str]:
     """Slugs whose one-word title its own article writes with a capital mid-sentence ("Give")."""
-    proper = set()
-    for article in site.articles:
-        words = WORD.findall(article.title)
-        if len(words) == 1 and _mostly_capitalised(words[0], " ".join(s.text for s in article.sections)):
-            proper.add(article.slug)
-    return proper
+    return {article.slug for article in site.articles if has_proper_noun_title(article)}
+
+
+def has_proper_noun_title(article: Article) -> bool:
+    words = WORD.findall(article.title)
+    return len(words) == 1 and _mostly_capitalised(words[0], " ".join(s.text for s in article.sections))
 
 
 def _mostly_capitalised(word: str, text: str) -> bool:

@@ -102,9 +102,15 @@ def load_state(family: str) -> LinkState | None:
         if version != FORMAT or not isinstance(articles, dict):
             return None
         return LinkState(site, index, tuple(stems), tuple(vocabulary), patterns,
-                         {path: Remembered(*fields) for path, fields in articles.items()})
+                         {path: _remembered(fields) for path, fields in articles.items()})
     except (TypeError, ValueError):
         return None
+
+
+def _remembered(fields: tuple) -> Remembered:
+    if len(fields) != len(Remembered._fields):
+        raise ValueError("a record of another shape")
+    return tuple.__new__(Remembered, fields)  # as Remembered(*fields), without its Python-level __new__
 
 
 def store_state(family: str, state: LinkState) -> None:

@@ -71,7 +71,8 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
             return [(r.chosen, r.links) for r in same]  # type: ignore[union-attr]
     texts = _Texts(site)
     known = [_unchanged(previous, a) for a in site.articles]
-    proper = {a.slug for i, a in enumerate(site.articles) if (known[i].proper if known[i] else _proper(a))}
+    propers = [r.proper if r else link.has_proper_noun_title(a) for a, r in zip(site.articles, known)]
+    proper = {a.slug for a, is_proper in zip(site.articles, propers) if is_proper}
     index_key = linkcache.index_key(family, terms, proper)
     index: link.LinkIndex | None = None
     changed: set[int] | None = set()  # articles containing the first word of a changed key; None: all
@@ -102,7 +103,7 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
             records[i] = record
         index.inflector.save_memo()
     state = LinkState(key, index_key, stems, vocabulary, name, {
-        a.path: _remembered(config, a, known[i], caps[i], words[i], slugs, texts, i, records[i])
+        a.path: _remembered(config, a, known[i], caps[i], words[i], propers[i], slugs, texts, i, records[i])
         for i, a in enumerate(site.articles)})
     if state != previous:
         linkcache.store_state(family, state)
@@ -150,17 +151,13 @@ def _index_for(config: Config, site: Site, dictionary: Path | None, name: str, t
     return link.site_index(config, site, texts.all())[0]
 
 
-def _proper(article: Article) -> bool:
-    return bool(link.proper_noun_titles(Site((article,))))
-
-
 def _starting_with(words: frozenset[str], stems: Sequence[str]) -> tuple[str, ...]:
     starts = tuple(stems)
     return tuple(sorted(w for w in words if w.startswith(starts))) if starts else ()
 
 
-def _remembered(config: Config, article: Article, r: Remembered | None, cap: int, words: Sequence[str], slugs: frozenset[str],
-                texts: _Texts, i: int, record: Record) -> Remembered:
+def _remembered(config: Config, article: Article, r: Remembered | None, cap: int, words: Sequence[str], proper: bool,
+                slugs: frozenset[str], texts: _Texts, i: int, record: Record) -> Remembered:
     href_slugs = r.href_slugs if r is not None else link.href_slugs(config, texts[i].existing)
     return Remembered(article.slug, article.digest, cap, href_slugs, tuple(s in slugs for s in href_slugs),
-                      tuple(words), r.proper if r is not None else _proper(article), *record)
+                      tuple(words), proper, *record)
