@@ -71,9 +71,12 @@ def _key(article: Article) -> tuple[str, str]:
     return (article.path, article.digest)
 
 
-def term_stems(terms: tuple[Any, ...]) -> frozenset[str]:
+def term_stems(terms: tuple[Any, ...], config: Config) -> frozenset[str]:
+    """Stems of every word the index inflects: the terms' and the stop phrases' (built in and
+    `[links] stop_words`: `link.site_index` inflects them too)."""
     words = {w.lower() for t in terms for w in WORD.findall(t.text)}
-    words |= {w.lower() for phrase in link.DEFAULT_STOP_PHRASES for w in WORD.findall(phrase)}
+    stops = (*link.DEFAULT_STOP_PHRASES, *config.file.links.stop_words)
+    words |= {w.lower() for phrase in stops for w in WORD.findall(phrase)}
     return frozenset(_STEMMER.stemWords(sorted(words)))
 
 
@@ -139,7 +142,7 @@ def link_incremental(config: Config, site: Site, previous: LinkState | None) -> 
         facts[_key(article)] = previous.facts.get(_key(article)) or facts_of(article)
     same_terms = same_term_sources(previous, removed, added)
     terms = previous.terms if same_terms else tuple(link.site_terms(config, site)[0])
-    stems = previous.term_stems if terms == previous.terms else term_stems(terms)
+    stems = previous.term_stems if terms == previous.terms else term_stems(terms, config)
     proper = (previous.proper - {a.slug for a in removed}) | {a.slug for a in added if facts[_key(a)].proper}
     vocabulary, flipped = vocabulary_change(previous, facts, removed, added)
     stemmed = set(_STEMMER.stemWords(sorted(flipped))) if flipped else set()
@@ -175,6 +178,6 @@ def _full(config: Config, site: Site) -> tuple[Site, list[Diagnostic], LinkState
     facts = {_key(a): facts_of(a) for a in site.articles}
     terms = tuple(link.site_terms(config, site)[0])
     vocabulary = Counter(w for f in facts.values() for w in f.vocabulary)
-    state = LinkState(config, site.by_slug(), linked.by_slug(), facts, index, tuple(diags), terms, term_stems(terms),
+    state = LinkState(config, site.by_slug(), linked.by_slug(), facts, index, tuple(diags), terms, term_stems(terms, config),
                       frozenset(a.slug for a in site.articles if facts[_key(a)].proper), vocabulary)
     return linked, diags, state
