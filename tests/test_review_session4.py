@@ -1,0 +1,163 @@
+"""Review of session 4's caches: what they must keep doing when the cache folder or the process is
+not the tidy case (a preview that froze its site, a cache folder it may not write, a damaged record).
+
+Each test states the promise it checks; those marked xfail show a defect found in review."""
+
+from __future__ import annotations
+
+import gc
+import marshal
+import os
+from pathlib import Path
+
+import pytest
+
+from ordbog import build, link, linkcache, workers
+from ordbog.config import Config, load_config
+from tests.conftest import article, write_content
+
+SITE = {
+    "knae.md": article("Knæ", """\
+        Knæet bærer kroppen, når du går på trapper. En menisk kan gå i stykker.
+
+        ## Hvad er knæ?
+
+        Knæleddet er kroppens største led.
+
+        ## Ofte stillede spørgsmål om knæ
+
+        ### Hvorfor knager knæet?
+
+        Små luftbobler i ledvæsken.
+        """, aliases="[knæled]"),
+    "menisk.md": article("Menisk", """\
+        Menisken er en brusk-skive i knæet. Fodkramper og lægkramper er noget andet.
+
+        ## Ofte stillede spørgsmål om menisk
+
+        ### Kan en menisk vokse sammen?
+
+        Yderst i menisken, hvor der er blodforsyning.
+        """),
+    "fodkrampe.md": article("Fodkrampe", """\
+        En fodkrampe sidder under foden. Knæet og menisken er ikke med.
+
+        Genoptræning hjælper ofte, og bækkenbundstræning er noget helt andet.
+        """),
+}
+
+
+def config_for(folder: Path, files: dict[str, str]) -> Config:
+    content = write_content(folder, files, "")
+    cfg, diags = load_config(content, folder / "_site", None)
+    assert cfg is not None, diags
+    return cfg
+
+
+# --- workers.gc_paused and the preview's frozen site ----------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="gc_paused's exit calls gc.unfreeze(), which also unfreezes what the "
+                   "preview froze on purpose (session.keep_out_of_gc)")
+def test_building_the_search_index_leaves_the_previews_frozen_site_frozen(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The preview freezes its site (`keep_out_of_gc`: a full collection would walk millions of
+    objects mid-rebuild), then builds the search index in `complete_extras`. That build pauses the
+    collector too (`workers.gc_paused`); on its way out it must not hand the preview's frozen site
+    back to the collector."""
+    from ordbog.search import web
+
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")  # the index is built, not read from the cache
+    cfg = config_for(tmp_path, SITE)
+    site, _ = build.make_site(cfg)
+    gc.freeze()  # what PreviewSession.keep_out_of_gc does after every rebuild
+    try:
+        frozen = gc.get_freeze_count()
+        web.site_files(cfg, site)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
+def test_gc_paused_still_restores_the_collector(tmp_path: Path) -> None:
+    was = gc.isenabled()
+    with workers.gc_paused():
+        assert not gc.isenabled()
+    assert gc.isenabled() == was
+
+
+# --- the link cache on a cache folder it may read but not write ----------------------------------
+
+
+def _linked_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Link the site once with a fresh cache; the family key of its link state."""
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
+    cfg = config_for(tmp_path, SITE)
+    site, _ = build.unlinked_site(build.analyse_all(build.load.load_sources(cfg.content_dir)[0], cfg)[0], [])
+    link.link_site(cfg, site)
+    family = linkcache.family_key(cfg, site, link._dictionary(cfg))
+    assert family is not None
+    return family
+
+
+@pytest.mark.xfail(strict=True, reason="linkcache._read discards a record it read when os.utime fails, so a "
+                   "read-only cache folder never serves the link state")
+def test_a_cache_folder_that_cannot_be_written_still_serves_the_link_state(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A CI job that restores the cache read-only (or a shared cache of another user) must still
+    read it: only remembering what was used (`os.utime`) fails there, not reading."""
+    family = _linked_once(tmp_path, monkeypatch)
+    assert linkcache.load_state(family) is not None
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied (a read-only cache folder)")
+
+    monkeypatch.setattr(linkcache.os, "utime", read_only)
+    assert linkcache.load_state(family) is not None
+
+
+# --- the compound-split record -------------------------------------------------------------------
+
+
+def _split_record_path(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Config, Path]:
+    """A site built once with a fresh cache, and the path of its compound-split record."""
+    from ordbog.search import splitcache
+
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
+    cfg = config_for(tmp_path, SITE)
+    build.build(cfg, keep_going=True)
+    path = splitcache.Remembered(cfg).path
+    assert path is not None and path.is_file()
+    return cfg, path
+
+
+def _same_as_uncached(cfg: Config, monkeypatch: pytest.MonkeyPatch) -> None:
+    """After a one-sentence edit (so the search index is built again, not read from its cache),
+    the build with the cache equals the build without it."""
+    edited = cfg.content_dir / "menisk.md"
+    edited.write_text(edited.read_text(encoding="utf-8") + "\nRettelse: genoptræning hjælper ofte.\n", encoding="utf-8")
+    cached = build.build(cfg, keep_going=True).files
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    assert cached == build.build(cfg, keep_going=True).files
+
+
+@pytest.mark.xfail(strict=True, reason="splitcache.Remembered.previous checks the values' types but not the "
+                   "vocabulary's keys nor the parts' elements: such a record crashes the index build")
+@pytest.mark.parametrize("damage", ["vocabulary-key", "part"])
+def test_a_malformed_split_record_is_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    """splitcache: "An unreadable or malformed record is no record" — the build is as without it."""
+    cfg, path = _split_record_path(tmp_path, monkeypatch)
+    vocab, parts = marshal.loads(path.read_bytes())
+    if damage == "vocabulary-key":
+        vocab[7] = 1  # not a term
+    else:
+        word = next(w for w, found in parts.items() if found)  # "fodkrampe" → ("fod", "kramp")
+        parts[word] = (*parts[word][:-1], 3)  # a part that is not a term
+    path.write_bytes(marshal.dumps((vocab, parts)))
+    _same_as_uncached(cfg, monkeypatch)
+
+
+def test_a_truncated_split_record_is_no_record(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cfg, path = _split_record_path(tmp_path, monkeypatch)
+    path.write_bytes(path.read_bytes()[: os.path.getsize(path) // 2])
+    _same_as_uncached(cfg, monkeypatch)
