@@ -161,3 +161,20 @@ def test_a_truncated_split_record_is_no_record(tmp_path: Path, monkeypatch: pyte
     cfg, path = _split_record_path(tmp_path, monkeypatch)
     path.write_bytes(path.read_bytes()[: os.path.getsize(path) // 2])
     _same_as_uncached(cfg, monkeypatch)
+
+
+# --- a cache folder that cannot be made ----------------------------------------------------------
+
+
+@pytest.mark.xfail(strict=True, reason="fmcache.FrontmatterMemo.flush: the cleanup in its `except OSError` "
+                   "(tmp.unlink) raises NotADirectoryError itself, and the build fails")
+def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """ORDBOG_CACHE_DIR below a regular file (a typo, a mount that failed): every cache is a miss
+    and none can be written, and the build is exactly the build without a cache."""
+    cfg = config_for(tmp_path, SITE)
+    (tmp_path / "a-file").write_text("ikke en mappe", encoding="utf-8")
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "a-file" / "cache"))
+    cached = build.build(cfg, keep_going=True).files
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    assert cached == build.build(cfg, keep_going=True).files
