@@ -13,7 +13,6 @@ from ordbog import analyse, cache, link, load, render, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
-from ordbog.search import passone
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
 
@@ -30,18 +29,9 @@ class BuildResult:
 
 
 def analyse_all(sources: list[Source], config: Config | None = None) -> tuple[list[Article], list[Diagnostic]]:
-    """Analyse every source (with a config: cached by content digest and parallel, see workers.py).
-
-    During a build of a large site (whose index is built in this process, beside the render
-    workers), the index's pass 1 of each article analysed now is done beside it
-    (`search.passone`): in the analysis workers, in parallel, not later in the index's process.
-    (A small site's index is built in a process of its own that overlaps linking and rendering:
-    there, pass 1 in the workers only delays those.)"""
+    """Analyse every source (with a config: cached by content digest and parallel, see workers.py)."""
     articles, diags = [], []
-    beside = None
-    if config is not None and passone.wanted(config) and workers.render_pool_used(len(sources)):
-        beside = workers.Beside(lambda: passone.make(config), passone.offer)
-    for article, found in workers.analyse_sources(sources, config, beside=beside):
+    for article, found in workers.analyse_sources(sources, config):
         diags += found
         if article is not None:
             articles.append(article)
@@ -91,8 +81,7 @@ def cached_site_extras(config: Config, site: Site) -> dict[str, bytes] | None:
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
     """Build the site in memory; raise BuildError on content errors unless keep_going."""
-    # origins: cheap page-cache keys (cache.py); offered: the index's pass 1, done while analysing
-    with workers.gc_paused(), cache.origins_recorded(), passone.offered():
+    with workers.gc_paused(), cache.origins_recorded():  # origins: cheap page-cache keys (cache.py)
         return _build(config, keep_going, progress)
 
 

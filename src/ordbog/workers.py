@@ -18,7 +18,6 @@ Small sites (< `PARALLEL_MIN` articles), platforms without `fork`, and `ORDBOG_J
 
 from __future__ import annotations
 
-import functools
 import gc
 import hashlib
 import json
@@ -28,7 +27,6 @@ import pickle
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
 from typing import Any, TypeVar
 
 from ordbog import analyse, cache
@@ -352,37 +350,22 @@ def config_fingerprint(config: Config) -> str:
     return hashlib.sha256(data.encode()).hexdigest()
 
 
-@dataclass(frozen=True)
-class Beside:
-    """More per-article work, done where each article is analysed (in a worker when there are many).
-
-    `make()` is called once, here, and only when some article is analysed (not on cache hits); it
-    returns the per-article job, whose result for each analysed article is handed to `take` here."""
-
-    make: Callable[[], Callable[[Article], Any]]
-    take: Callable[[Any], None]
-
-
-def _analysed_record(source: Source, job: Callable[[Article], Any] | None = None) -> tuple[bool, bytes, Any]:
-    """Analyse one source in a worker: (True, cache record, job's result) or, if uncacheable,
-    (False, pickle, job's result); the job (`Beside`) runs on the article when there is one."""
+def _analysed_record(source: Source) -> tuple[bool, bytes]:
+    """Analyse one source in a worker: (True, cache record) or, if uncacheable, (False, pickle)."""
     article, diags = analyse.analyse(source)
-    extra = job(article) if job is not None and article is not None else None
     try:
-        return True, cache.encode_result(article, diags), extra
+        return True, cache.encode_result(article, diags)
     except cache.Uncacheable:
-        return False, pickle.dumps((article, diags), protocol=pickle.HIGHEST_PROTOCOL), extra
+        return False, pickle.dumps((article, diags), protocol=pickle.HIGHEST_PROTOCOL)
 
 
 def analyse_sources(
-    sources: Sequence[Source], config: Config | None = None, store: cache.ArticleCache | None = None,
-    beside: Beside | None = None,
+    sources: Sequence[Source], config: Config | None = None, store: cache.ArticleCache | None = None
 ) -> list[tuple[Article | None, list[Diagnostic]]]:
     """`analyse.analyse(source)` for every source, in order; cached by content digest.
 
     `store`: a cache the caller opened and flushes itself, once, after its last batch (a flush
     prunes what it did not see used, so one per batch would drop the other batches' records).
-    `beside`: more work on each article analysed now (not on those found in the cache).
     """
     own = store is None
     if own:
@@ -395,20 +378,14 @@ def analyse_sources(
             results[i] = store.get(key)
     missing = [i for i, found in enumerate(results) if found is None]
     pool_from = ANALYSE_PARALLEL_MIN
-    job = beside.make() if beside is not None and missing else None
     if missing and store is None and (len(missing) < pool_from or jobs() < 2):
         for i in missing:
-            results[i] = found = analyse.analyse(sources[i])
-            if job is not None and found[0] is not None:
-                beside.take(job(found[0]))  # type: ignore[union-attr]
+            results[i] = analyse.analyse(sources[i])
         return results  # type: ignore[return-value]
-    records = map_ordered(functools.partial(_analysed_record, job=job), [sources[i] for i in missing],
-                          min_items=pool_from)
+    records = map_ordered(_analysed_record, [sources[i] for i in missing], min_items=pool_from)
     for j, i in enumerate(missing):
-        cacheable, payload, extra = records[j]
+        cacheable, payload = records[j]
         records[j] = None  # type: ignore[call-overload]  # freed as we go: records are ~10 kB an article
-        if job is not None and extra is not None:
-            beside.take(extra)  # type: ignore[union-attr]
         if cacheable:
             results[i] = cache.decode_result(payload)
             if store:

@@ -37,15 +37,8 @@ def prepare(article_text: ArticleText) -> Prepared:
 
 def encode(prepared: Prepared) -> tuple:
     text, tok = prepared
-    return (text_part(text), *pass_one_part(tok))
-
-
-def text_part(text: ArticleText) -> tuple:
-    return (text.slug, text.title, text.description, text.aliases, text.passages)  # not the fields: see `decode`
-
-
-def pass_one_part(tok: Tokenised) -> tuple[tuple, tuple]:
     return (
+        (text.slug, text.title, text.description, text.aliases, text.passages),  # not the fields: see `decode`
         ("\n".join(tok.words), "\n".join(tok.terms), tok.ids, tok.counts, tok.sizes),  # one string: loads faster
         (tok.title_terms, tok.alias_terms, tok.questions),
     )
@@ -96,43 +89,34 @@ def open_store() -> PackStore | None:
 
 
 def prepared_articles(config: Config, articles: Iterable[Article]) -> Iterator[Prepared]:
-    """(ArticleText, Tokenised) per article, in order: from the cache when unchanged, else from
-    pass 1 done where the article was analysed (`search.passone`), else computed here.
+    """(ArticleText, Tokenised) per article, in order: from the cache when unchanged.
 
     The cache is written when the iteration ends (also when it is abandoned).
     """
-    from ordbog.search import index, passone
+    from ordbog.search import index
 
     store = open_store()
-    build = passone.build_key(config)
+    if store is None:
+        for article in articles:
+            yield prepare(index.article_text(article))
+        return
+    build = indexcache.build_digest() + indexcache.config_digest(config).encode()
     try:
         for article in articles:
             if not article.digest:
                 yield prepare(index.article_text(article))
                 continue
             key = entry_key(build, article)
-            found = _decoded(store.get(key)) if store is not None else None
+            value = store.get(key)
+            found = None
+            if value is not None:
+                try:
+                    found = decode(value)
+                except Exception:  # noqa: BLE001 - a foreign or damaged entry of any shape is a miss
+                    found = None
             if found is None:
-                pass_one = passone.take(key)
-                value = None
-                if pass_one is not None:
-                    value = (text_part(index.article_text(article)), *pass_one)
-                    found = _decoded(value)
-                if found is None:
-                    found = prepare(index.article_text(article))
-                    value = encode(found)
-                if store is not None:
-                    store.put(key, value)
+                found = prepare(index.article_text(article))
+                store.put(key, encode(found))
             yield found
     finally:
-        if store is not None:
-            store.flush()
-
-
-def _decoded(value: object) -> Prepared | None:
-    if value is None:
-        return None
-    try:
-        return decode(value)
-    except Exception:  # noqa: BLE001 - a foreign or damaged entry of any shape is a miss
-        return None
+        store.flush()
