@@ -102,6 +102,19 @@ def test_an_unchanged_site_gets_identical_files_without_building_the_index(tmp_p
     assert any(name.endswith("manifest.json") for name in second)
 
 
+def test_a_cache_folder_that_cannot_be_written_still_serves_the_index(tmp_path, monkeypatch, indexed) -> None:
+    # a CI job may restore the cache read-only: marking a record as recently used fails, reading must not
+    first = site_files(tmp_path / "b", ARTICLES, tmp_path / "cache", monkeypatch)
+    indexed["builds"].clear()
+
+    def read_only(*args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied")
+
+    monkeypatch.setattr(indexcache.os, "utime", read_only)
+    assert site_files(tmp_path / "b", ARTICLES, tmp_path / "cache", monkeypatch) == first
+    assert indexed["builds"] == []
+
+
 def test_without_a_cache_folder_the_index_is_built_every_time(tmp_path, monkeypatch, indexed) -> None:
     site_files(tmp_path, ARTICLES, "off", monkeypatch)
     site_files(tmp_path, ARTICLES, "off", monkeypatch)

@@ -92,5 +92,8 @@ class FrontmatterMemo:
                 if other != self.path:
                     other.unlink(missing_ok=True)
         except OSError:
-            tmp.unlink(missing_ok=True)
+            try:
+                tmp.unlink(missing_ok=True)
+            except OSError:  # e.g. the cache folder's parent is a file: nothing was written
+                pass
         self._entries, self._added = kept, False

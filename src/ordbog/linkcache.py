@@ -190,10 +190,13 @@ def _read(path: Path | None) -> object:
         return None
     try:
         data = marshal.loads(path.read_bytes())
-        os.utime(path)  # recently used
-        return data
     except (OSError, ValueError, EOFError, TypeError):
         return None
+    try:
+        os.utime(path)  # recently used
+    except OSError:
+        pass  # a read-only cache folder: still read
+    return data
 
 
 def _write(path: Path | None, data: object, family: str) -> None:

@@ -81,8 +81,9 @@ def gc_paused() -> Iterator[None]:
         # what the build made is long-lived: move it to the oldest generation, or the collector's
         # first young-generation passes after this walk all of it (x10 one edit: ~0.9 s; a forked
         # pool's gc.freeze()/unfreeze() used to do this by the way, when linking always forked one)
-        gc.freeze()
-        gc.unfreeze()
+        if was_enabled and gc.get_freeze_count() == 0:  # the outermost pause, and nothing frozen by
+            gc.freeze()                                   # others (the preview freezes its site)
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
@@ -154,6 +155,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
     # workers it forks from its own thread get PR_SET_PDEATHSIG from that thread, which kills them
     # at pool shutdown, possibly holding the task queue's lock: terminate() then hangs)
     _JOB = (fn, items)
+    frozen_by_others = gc.get_freeze_count() > 0  # the preview's frozen site: left frozen
     gc.freeze()  # workers then share the parent's objects instead of copying them when the collector runs
     try:
         results = []
@@ -170,7 +172,8 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         return results
     finally:
         _JOB = None
-        gc.unfreeze()
+        if not frozen_by_others:
+            gc.unfreeze()
 
 
 def _chunks_of(results: Any, bounds: list[tuple[int, int]]) -> Iterator[list[Any]]:

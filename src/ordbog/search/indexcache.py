@@ -103,9 +103,12 @@ def load(key: str) -> Files | None:
                 files[name] = data
             if fh.read(1):
                 return None  # more bytes than the header names
-        os.utime(path)  # recently used
     except Exception:  # noqa: BLE001 - unreadable, foreign or damaged in any way: a miss, never an error
         return None
+    try:
+        os.utime(path)  # recently used
+    except OSError:
+        pass  # a read-only cache folder: still read
     return files
 
 

@@ -44,8 +44,10 @@ class Remembered:
             vocab, parts = marshal.loads(self.path.read_bytes())
         except Exception:  # noqa: BLE001 - missing, unreadable or damaged: no record
             return None
-        if not (type(vocab) is dict and type(parts) is dict and all(type(v) is int for v in vocab.values())
-                and all(type(p) is tuple for p in parts.values())):
+        if not (type(vocab) is dict and type(parts) is dict
+                and all(type(t) is str and type(n) is int for t, n in vocab.items())
+                and all(type(w) is str and type(p) is tuple and all(type(x) is str for x in p)
+                        for w, p in parts.items())):
             return None
         return vocab, parts
 
