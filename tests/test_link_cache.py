@@ -94,8 +94,10 @@ def test_a_changed_setting_links_the_site_afresh(tmp_path: Path, cache_dir: Path
 def test_a_corrupt_record_is_a_miss(tmp_path: Path, cache_dir: Path, index_builds: list[int]) -> None:
     cfg = config(tmp_path)
     first, _ = link.link_site(cfg, site())
-    (record,) = cache_dir.glob("linkstate-*.marshal")
-    record.write_bytes(b"not marshal")
+    records = [*cache_dir.glob("linkstate-*.marshal"), *cache_dir.glob("linksite-*.marshal")]
+    assert len(records) == 2  # the family's state, and this whole site's records
+    for record in records:
+        record.write_bytes(b"not marshal")
     again, _ = link.link_site(cfg, site())
     assert len(index_builds) == 2
     assert pages(again) == pages(first)
@@ -121,6 +123,7 @@ def test_only_the_most_recently_used_sites_are_kept(tmp_path: Path, cache_dir: P
         link.link_site(config(tmp_path / f"site-{n}"), site())
     assert len(list(cache_dir.glob("linkstate-*.marshal"))) == linkcache.KEEP
     assert len(list(cache_dir.glob("linkindex-*.marshal"))) == linkcache.KEEP
+    assert len(list(cache_dir.glob("linksite-*.marshal"))) == linkcache.KEEP
 
 
 def test_editing_either_dictionary_file_changes_the_key(tmp_path: Path, cache_dir: Path) -> None:

@@ -121,6 +121,25 @@ def store_state(family: str, state: LinkState) -> None:
         legacy.unlink(missing_ok=True)  # whole-site records of earlier versions: never read again
 
 
+def store_site_records(family: str, site: str, records: Sequence[Record]) -> None:
+    """Every article's record of one whole site (`site_key`), for a later build of exactly that site
+    (the most recently used `KEEP` are kept: going back to one — an undo, another branch — reuses all)."""
+    _write(_path(f"linksite-{family}-{site}"), (FORMAT, list(records)), "linksite-*.marshal")
+
+
+def load_site_records(family: str, site: str, articles: int) -> list[Record] | None:
+    data = _read(_path(f"linksite-{family}-{site}"))
+    try:
+        version, records = data  # type: ignore[misc]
+    except (TypeError, ValueError):
+        return None
+    if version != FORMAT or not isinstance(records, list) or len(records) != articles:
+        return None
+    if not all(type(r) is tuple and len(r) == 2 and type(r[0]) is dict and type(r[1]) is tuple for r in records):
+        return None
+    return records
+
+
 def patterns_name(index: str, vocabulary: Sequence[str]) -> str:
     return hashlib.sha256(json.dumps([index, list(vocabulary)]).encode()).hexdigest()[:32]
 

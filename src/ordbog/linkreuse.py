@@ -69,6 +69,9 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
         same = [previous.articles.get(a.path) for a in site.articles]
         if all(r is not None for r in same):
             return [(r.chosen, r.links) for r in same]  # type: ignore[union-attr]
+    again = linkcache.load_site_records(family, key, len(site.articles))  # a site built before (an undo)
+    if again is not None:
+        return again
     texts = _Texts(site)
     known = [_unchanged(previous, a) for a in site.articles]
     propers = [r.proper if r else link.has_proper_noun_title(a) for a, r in zip(site.articles, known)]
@@ -107,6 +110,7 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
         for i, a in enumerate(site.articles)})
     if state != previous:
         linkcache.store_state(family, state)
+        linkcache.store_site_records(family, key, records)
     return records
 
 

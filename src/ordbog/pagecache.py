@@ -127,7 +127,10 @@ def _render_misses(articles: Sequence[Article], keys: list[str | None], store: P
         misses.append(i)  # not cached, or an unreadable entry
     if progress and len(misses) < len(articles):
         progress(len(articles) - len(misses))
-    for i, files in zip(misses, workers.map_ordered(lambda i: render(articles[i]), misses, progress)):
+    # on a large site (rendered beside the index, which holds this process's CPU) a few hundred
+    # pages are worth a pool too; a small site renders in this process either way
+    fewer = 2 * workers.CHUNK if workers.render_pool_used(len(articles)) else None
+    for i, files in zip(misses, workers.map_ordered(lambda i: render(articles[i]), misses, progress, fewer)):
         found[i] = files
         if keys[i] is not None:
             store.put(keys[i], files)
