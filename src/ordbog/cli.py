@@ -275,14 +275,17 @@ def main() -> None:
     try:
         app()
         code: object = 0
+        interrupted = False
     except SystemExit as exc:  # typer turns Ctrl-C into Exit(130)
         code = exc.code
-        if _interrupted(exc):
-            print("\nAfbrudt (Ctrl-C).", file=sys.stderr)
+        interrupted = _interrupted(exc)
     except KeyboardInterrupt:
+        code, interrupted = 130, True
+    if interrupted:
         print("\nAfbrudt (Ctrl-C).", file=sys.stderr)
-        code = 130
-    if not _KEPT or sys.getprofile() is not None or sys.gettrace() is not None:
+    # an interrupted command ends at once too: the interpreter's teardown would wait for pools a
+    # thread of the build may still be running (workers die with this process: PR_SET_PDEATHSIG)
+    if (not _KEPT and not interrupted) or sys.getprofile() is not None or sys.gettrace() is not None:
         sys.exit(code)  # a profiler or coverage tool writes its report at the interpreter's exit
     if code is not None and not isinstance(code, int):
         print(code, file=sys.stderr)  # what the interpreter does with sys.exit("message")

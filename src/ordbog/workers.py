@@ -123,6 +123,30 @@ def _pool_worker() -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[list[int]]:
+    """Ctrl-C meanwhile is only noted (the yielded list is then not empty): the caller raises
+    KeyboardInterrupt once it has what it must clean up.
+
+    Around a fork: `os.fork` runs Python's at-fork handlers (logging's lock: taken before,
+    released after); a KeyboardInterrupt raised inside one is swallowed there and leaves that lock
+    held by this thread, and the next fork by another thread (the render thread of `Alongside`)
+    waits for it for ever. Around starting a thread: interrupted while `Thread.start` waits for
+    it, the caller would lose the running thread (and its pool). Only the main thread runs
+    signal handlers, so only it needs this."""
+    import signal
+
+    caught: list[int] = []
+    if threading.current_thread() is not threading.main_thread():
+        yield caught
+        return
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+    try:
+        yield caught
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
 def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
     assert _JOB is not None
     fn, items = _JOB
@@ -163,7 +187,11 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         while first < len(chunks):
             n_jobs = pool_size() if beside else n_jobs
             last = first + n_jobs * RECYCLE if beside else len(chunks)
-            with multiprocessing.get_context("fork").Pool(n_jobs, initializer=_pool_worker) as pool:
+            with _ctrl_c_deferred() as interrupted:
+                pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_pool_worker)
+            with pool:
+                if interrupted:
+                    raise KeyboardInterrupt
                 for chunk in _chunks_of(pool.imap(_run_chunk, chunks[first:last]), chunks[first:last]):
                     results.extend(chunk)
                     if progress:
@@ -221,7 +249,11 @@ class Alongside:
                 self._outcome.append((False, exc))
 
         self._thread = threading.Thread(target=run, name="ordbog-alongside", daemon=True)
-        self._thread.start()
+        with _ctrl_c_deferred() as interrupted:
+            self._thread.start()
+        if interrupted:
+            self.cancel()
+            raise KeyboardInterrupt
 
     def result(self) -> R:
         self._thread.join()
@@ -272,11 +304,15 @@ class Background:
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
             self._proc = ctx.Process(target=self._child, args=(child,))  # not daemonic: it may start a pool
-            self._proc.start()
+            with _ctrl_c_deferred() as interrupted:
+                self._proc.start()
             child.close()
             _busy(+1)
             self._reader = threading.Thread(target=self._read, name="ordbog-background-reader", daemon=True)
             self._reader.start()
+            if interrupted:
+                self.cancel()
+                raise KeyboardInterrupt
 
     def _read(self) -> None:
         """In a thread: take the child's answer off the pipe as soon as it comes."""
