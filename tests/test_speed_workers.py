@@ -151,3 +151,18 @@ def test_ctrl_c_reaches_only_the_parent_not_the_pool_workers(monkeypatch: pytest
     handlers = workers.map_ordered(lambda _: signal.getsignal(signal.SIGINT), range(4))
     assert handlers == [signal.SIG_IGN] * 4
     assert signal.getsignal(signal.SIGINT) is not signal.SIG_IGN
+
+
+def test_ctrl_c_while_forking_is_noted_and_raised_after_the_fork() -> None:
+    # a KeyboardInterrupt inside fork's at-fork handlers would be swallowed and leave logging's lock
+    # held (the next fork, in another thread, then waits for ever): Ctrl-C waits until after
+    import os
+    import signal
+
+    before = signal.getsignal(signal.SIGINT)
+    with workers._ctrl_c_deferred() as interrupted:
+        os.kill(os.getpid(), signal.SIGINT)
+        for _ in range(1000):  # bytecodes: the handler has run by now
+            pass
+    assert interrupted
+    assert signal.getsignal(signal.SIGINT) is before  # and a later Ctrl-C raises as usual
