@@ -17,6 +17,7 @@ import pytest
 from ordbog import build, link, linkcache, workers
 from ordbog.config import Config, load_config
 from tests.conftest import article, write_content
+from tests.test_link_cache_articles import chosen_for  # noqa: F401  (a fixture)
 
 SITE = {
     "knae.md": article("Knæ", """\
@@ -178,18 +179,10 @@ def test_a_cache_folder_that_cannot_be_made_only_makes_the_build_slower(
 
 
 def test_going_back_to_a_site_built_before_chooses_no_links_again(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, chosen_for: list[str]) -> None:
     """CI building two branches in turn, or an editor undoing a title: the site is one the cache has
     linked before, and (as with the whole-site records before this session) nothing is chosen again."""
-    chosen: list[str] = []
-    real = link.choose_links
-
-    def spy(tokens, ctx, segments=None):  # type: ignore[no-untyped-def]
-        chosen.append(ctx.self_slug)
-        return real(tokens, ctx, segments)
-
-    monkeypatch.setattr(link, "choose_links", spy)
-    monkeypatch.setattr(link.workers, "PARALLEL_MIN", 10**9)  # choose in this process, where the spy is
+    chosen = chosen_for
     monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
     retitled = {**SITE, "fodkrampe.md": SITE["fodkrampe.md"].replace('title: "Fodkrampe"', 'title: "Menisk"')}
     for files in (SITE, retitled):
