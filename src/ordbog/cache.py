@@ -347,6 +347,21 @@ def keep_recent(current: Path, pattern: str, keep: int) -> None:
         old.unlink(missing_ok=True)
 
 
+def store_record(path: Path | None, data: object, pattern: str, keep: int) -> None:
+    """Write `data` marshal'd to `path` atomically, and keep only the `keep` most recently used
+    files matching `pattern` beside it; a cache that cannot be written is skipped (no path: off)."""
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
+        tmp.write_bytes(marshal.dumps(data))
+        os.replace(tmp, path)
+        keep_recent(path, pattern, keep)
+    except (OSError, ValueError):
+        pass  # a read-only cache folder only makes the next build slower
+
+
 def generation_store(name: str) -> PackStore | None:
     """A `PackStore` in `<cache>/<name>/<generation>/`, or None when caching is off; the folders of
     other generations under `<cache>/<name>/` are deleted (older code never reads them again)."""

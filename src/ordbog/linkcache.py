@@ -31,7 +31,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from ordbog.cache import cache_root, generation, keep_recent
+from ordbog.cache import cache_root, generation, store_record
 from ordbog.config import Config
 from ordbog.danish.hunspell import dictionary_fingerprint
 from ordbog.linkinline import Chosen
@@ -116,7 +116,7 @@ def _remembered(fields: tuple) -> Remembered:
 def store_state(family: str, state: LinkState) -> None:
     articles = {path: tuple(r) for path, r in state.articles.items()}
     path = _path(f"linkstate-{family}")
-    _write(path, (FORMAT, *state[:5], articles), "linkstate-*.marshal")
+    store_record(path, (FORMAT, *state[:5], articles), "linkstate-*.marshal", KEEP)
     for legacy in path.parent.glob("links-*.marshal") if path is not None else ():
         legacy.unlink(missing_ok=True)  # whole-site records of earlier versions: never read again
 
@@ -124,7 +124,7 @@ def store_state(family: str, state: LinkState) -> None:
 def store_site_records(family: str, site: str, records: Sequence[Record]) -> None:
     """Every article's record of one whole site (`site_key`), for a later build of exactly that site
     (the most recently used `KEEP` are kept: going back to one — an undo, another branch — reuses all)."""
-    _write(_path(f"linksite-{family}-{site}"), (FORMAT, list(records)), "linksite-*.marshal")
+    store_record(_path(f"linksite-{family}-{site}"), (FORMAT, list(records)), "linksite-*.marshal", KEEP)
 
 
 def load_site_records(family: str, site: str, articles: int) -> list[Record] | None:
@@ -189,7 +189,7 @@ def changed_firsts(old: StoredIndex, new: StoredIndex) -> set[str]:
 
 
 def store_patterns(name: str, index: StoredIndex) -> None:
-    _write(_path(f"linkindex-{name}"), (FORMAT, name, index.groups), "linkindex-*.marshal")
+    store_record(_path(f"linkindex-{name}"), (FORMAT, name, index.groups), "linkindex-*.marshal", KEEP)
 
 
 def load_patterns(name: str) -> StoredIndex | None:
@@ -216,19 +216,6 @@ def _read(path: Path | None) -> object:
     except OSError:
         pass  # a read-only cache folder: still read
     return data
-
-
-def _write(path: Path | None, data: object, family: str) -> None:
-    if path is None:
-        return
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_bytes(marshal.dumps(data))
-        os.replace(tmp, path)
-        keep_recent(path, family, KEEP)
-    except (OSError, ValueError):
-        pass  # a read-only cache folder only makes the next build slower
 
 
 def _path(name: str) -> Path | None:

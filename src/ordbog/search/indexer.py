@@ -266,7 +266,7 @@ class Indexer:
                 parts = split(w)
                 found = by_fold[w] = ((self.word_terms[i], 1.0), *((p, analyzer.COMPOUND_PART_WEIGHT) for p in parts))
             rows.append(found)
-        self.splits = (dict(vocab), split.parts)
+        self.splits = (dict(vocab), split.parts)  # a copy: `vocab` also goes out in the arrays
         terms = tuple(sorted({t for row in rows for t, _ in row}))
         number = {t: n for n, t in enumerate(terms)}
         offsets = np.zeros(len(rows) + 1, dtype=np.int64)

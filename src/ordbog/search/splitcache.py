@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import hashlib
 import marshal
-import os
 from pathlib import Path
 
-from ordbog.cache import cache_root, keep_recent
+from ordbog.cache import cache_root, store_record
 from ordbog.config import Config
 from ordbog.search import indexcache
 from ordbog.search.indexer import Splits
@@ -52,13 +51,4 @@ class Remembered:
         return vocab, parts
 
     def keep(self, splits: Splits) -> None:
-        if self.path is None:
-            return
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(marshal.dumps(splits))
-            os.replace(tmp, self.path)
-            keep_recent(self.path, "search-splits-*.marshal", KEEP)
-        except (OSError, ValueError):
-            pass  # a read-only cache folder only makes the next build slower
+        store_record(self.path, splits, "search-splits-*.marshal", KEEP)
