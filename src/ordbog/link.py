@@ -234,9 +234,10 @@ def site_inflector(config: Config, dictionary: Path | None, vocabulary: Callable
 
 
 def site_index(config: Config, site: Site, texts: Sequence[Segments] | None = None,
-               use: VocabularyUse | None = None) -> tuple[LinkIndex, list[Diagnostic]]:
-    """The automaton of every term's forms; `texts` are the articles' `segments_of` if known;
-    `use` collects what the inflector asked of the site's words."""
+               use: VocabularyUse | None = None, proper: set[str] | None = None,
+               ) -> tuple[LinkIndex, list[Diagnostic]]:
+    """The automaton of every term's forms; `texts` are the articles' `segments_of` and `proper`
+    the `proper_noun_titles` if known; `use` collects what the inflector asked of the site's words."""
     cfg = config.file.links
     dictionary = _dictionary(config)
     diags = _dictionary_warnings(config, dictionary)
@@ -251,7 +252,7 @@ def site_index(config: Config, site: Site, texts: Sequence[Segments] | None = No
     inflector = site_inflector(config, dictionary, vocabulary)
     terms, found = site_terms(config, site)
     diags += found
-    proper = proper_noun_titles(site)
+    proper = proper_noun_titles(site) if proper is None else proper
     stops = [Term(s, "", 0, "keyword") for s in (*DEFAULT_STOP_PHRASES, *cfg.stop_words)]
     inflector.prepare({w.lower() for t in (*terms, *stops) for w in WORD.findall(t.text)} - FUNCTION_WORDS)
     patterns: list[Pattern] = []

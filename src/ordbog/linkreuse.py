@@ -85,7 +85,7 @@ def relink(config: Config, site: Site, dictionary: Path | None, family: str, ter
         vocabulary = tuple(sorted({w for ws in words for w in ws}))
     if previous is None or previous.index != index_key or vocabulary != previous.vocabulary:
         use = link.VocabularyUse()
-        index = link.site_index(config, site, texts.all(), use)[0]
+        index = link.site_index(config, site, texts.all(), use, proper)[0]
         stems, vocabulary = tuple(sorted(use.stems)), tuple(sorted(use.words))
         name = linkcache.patterns_name(index_key, vocabulary)
         stored = linkcache.stored_index(index.terms.patterns)
