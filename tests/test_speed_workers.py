@@ -166,3 +166,23 @@ def test_ctrl_c_while_forking_is_noted_and_raised_after_the_fork() -> None:
             pass
     assert interrupted
     assert signal.getsignal(signal.SIGINT) is before  # and a later Ctrl-C raises as usual
+
+
+def test_ctrl_c_wrapped_in_another_error_still_reads_as_ctrl_c(tmp_path, monkeypatch) -> None:
+    # Python 3.11 wraps a KeyboardInterrupt raised while a class is created (a module's first
+    # import) in RuntimeError("Error calling __set_name__ …"): the build must still exit 130
+    from typer.testing import CliRunner
+
+    from ordbog import build, cli
+
+    def interrupted_import(*args, **kwargs):
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as exc:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property' instance 'titles'") from exc
+
+    monkeypatch.setattr(build, "build_and_write", interrupted_import)
+    content = tmp_path / "content"
+    content.mkdir()
+    result = CliRunner().invoke(cli.app, ["build", "--content", str(content), "--out", str(tmp_path / "out")])
+    assert isinstance(result.exception, KeyboardInterrupt) or result.exit_code == 130

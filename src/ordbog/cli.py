@@ -112,6 +112,12 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
             print_diagnostics([template_diagnostic(exc)])
             err.print("Bygningen stoppede ved en skabelonfejl. Det tidligere output er urørt.", style="red")
             return EXIT_CONTENT
+        except Exception as exc:
+            # Ctrl-C wrapped by Python in another error (Python 3.11: "Error calling __set_name__"
+            # when it lands while a class is being created, in a module's first import)
+            if _interrupted(exc):
+                raise KeyboardInterrupt from exc
+            raise
     _KEPT[:] = [result]  # freed by the process's exit, not object by object (see main)
     print_diagnostics(result.diagnostics)
     n_err = len(result.errors)
