@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from ordbog import build
 from ordbog.config import load_config
-from ordbog.search import index, indexcache, indexer, textcache, web
+from ordbog.search import articletext, index, indexcache, indexer, textcache, web
 from tests.conftest import article, write_content
 
 ARTICLES = {
@@ -75,7 +75,7 @@ def site_files(folder: Path, files: dict[str, str], cache_dir: Path | str, monke
 def indexed(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
     """Spies: "builds" gets one entry per index built, "texts" the slug of every article read for it."""
     calls: dict[str, list] = {"builds": [], "texts": []}
-    real_build, real_text = index.build_index, index.article_text
+    real_build, real_text = index.index_sources, articletext.article_text
 
     def build_spy(*args, **kwargs):
         calls["builds"].append(1)
@@ -85,8 +85,8 @@ def indexed(monkeypatch: pytest.MonkeyPatch) -> dict[str, list]:
         calls["texts"].append(article_.slug)
         return real_text(article_)
 
-    monkeypatch.setattr(index, "build_index", build_spy)
-    monkeypatch.setattr(index, "article_text", text_spy)
+    monkeypatch.setattr(index, "index_sources", build_spy)
+    monkeypatch.setattr(articletext, "article_text", text_spy)
     return calls
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ordbog import analyse, cache, link, load, render, workers, write
+from ordbog import analyse, cache, link, load, render, standby, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -65,7 +65,8 @@ def unlinked_site(articles: list[Article], diags: list[Diagnostic]) -> tuple[Sit
 def site_extras(config: Config, site: Site) -> dict[str, bytes]:
     """Output files made from the whole site outside the render stage (e.g. a search index).
 
-    Both `build` and the live preview add these to the rendered files, so put new ones here.
+    Both `build` and the live preview add these to the rendered files, so put new ones here (and
+    in `_start_extras`, which makes the same files in a process forked before the site existed).
     """
     from ordbog.search import web as search_web  # here: its imports (numpy …) load in the background process
 
@@ -87,17 +88,29 @@ def build(config: Config, keep_going: bool = False, progress: Progress | None = 
 
 def _build(config: Config, keep_going: bool, progress: Progress | None) -> BuildResult:
     sources, diags = load.load_sources(config.content_dir)
-    articles, found = analyse_all(sources, config)
-    site, diags = unlinked_site(articles, diags + found)
-    total = len(site.articles)
-    failing = not keep_going and any(d.is_error for d in diags)  # linking still runs, for its warnings
-    # the extras (search index) read the articles' text, which linking leaves as it is, so a small
-    # site's index starts in a forked process now and overlaps linking as well as rendering
-    cached = None if failing else cached_site_extras(config, site)
-    extras = None
-    if cached is None and not failing and not workers.render_pool_used(total):
-        unlinked = site
-        extras = workers.Background(lambda: site_extras(config, unlinked), worth_it=total >= workers.BACKGROUND_MIN)
+    # a small site's extras (search index) are made in a forked process while this one links and
+    # renders; forked now, it does its imports while this one analyses (see standby.py)
+    ready = _extras_standby(config, sources)
+    try:
+        articles, found = analyse_all(sources, config)
+        site, diags = unlinked_site(articles, diags + found)
+        total = len(site.articles)
+        failing = not keep_going and any(d.is_error for d in diags)  # linking still runs, for its warnings
+        # the extras read the articles' text, which linking leaves as it is, so a small site's
+        # extras start now and overlap linking as well as rendering
+        cached = None if failing else cached_site_extras(config, site)
+        extras = None
+        if cached is None and not failing and not workers.render_pool_used(total):
+            if ready is not None and total >= workers.BACKGROUND_MIN:
+                _start_extras(ready, config, site)
+                extras, ready = ready, None
+            else:
+                unlinked = site
+                extras = workers.Background(lambda: site_extras(config, unlinked),
+                                            worth_it=total >= workers.BACKGROUND_MIN)
+    finally:
+        if ready is not None:
+            ready.cancel()
     try:
         site, found = link.link_site(config, site)
         diags += found
@@ -141,6 +154,28 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
         raise
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
+
+
+def _extras_standby(config: Config, sources: list[Source]) -> standby.Standby | None:
+    """A process for the extras of a site of these sources, forked now, or None when they will not
+    be made in one (a small site, or a large one: see `_build`) or will probably come from the cache."""
+    from ordbog.search import web as search_web
+
+    n = len(sources)
+    if n < workers.BACKGROUND_MIN or workers.render_pool_used(n) or search_web.likely_cached(config, sources):
+        return None
+    return standby.Standby(_import_extras)
+
+
+def _start_extras(ready: standby.Standby, config: Config, site: Site) -> None:
+    """Give `ready` the job of `site_extras(config, site)`, as plain data: the articles' cache keys,
+    and their texts on request (made here, by the thread that waits for the files)."""
+    from ordbog.search import indexcache
+    from ordbog.search import web as search_web
+
+    texts = search_web.answer_for(site)
+    ready.start(search_web.files_from_sources, config, indexcache.refs_of(site.articles),
+                answer=lambda numbers: list(texts(numbers)))
 
 
 def _import_extras() -> None:

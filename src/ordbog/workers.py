@@ -296,23 +296,31 @@ class Background:
     as soon as it is sent, and the child exits then, not when `.result()` is called.
     """
 
-    def __init__(self, fn: Callable[[], R], worth_it: bool = True) -> None:
+    def __init__(self, fn: Callable[[], R], worth_it: bool = True, busy: bool = True, daemon: bool = False) -> None:
         self._fn = fn
         self._proc = None
+        self._counted = False  # counted in _BUSY_ELSEWHERE (a `standby.Standby` only once it has a job)
         self._received: list[tuple[str, Any]] = []  # [("value" | "raise" | "eof", value)], set by the reader
         if worth_it and jobs() > 1 and _fork_available():
             ctx = multiprocessing.get_context("fork")
             self._conn, child = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=self._child, args=(child,))  # not daemonic: it may start a pool
+            # not daemonic (unless asked): it may start a pool
+            self._proc = ctx.Process(target=self._child, args=(child,), daemon=daemon)
             with _ctrl_c_deferred() as interrupted:
                 self._proc.start()
             child.close()
-            _busy(+1)
+            if busy:
+                self.count_busy()
             self._reader = threading.Thread(target=self._read, name="ordbog-background-reader", daemon=True)
             self._reader.start()
             if interrupted:
                 self.cancel()
                 raise KeyboardInterrupt
+
+    def count_busy(self) -> None:
+        if not self._counted:
+            self._counted = True
+            _busy(+1)
 
     def _read(self) -> None:
         """In a thread: take the child's answer off the pipe as soon as it comes."""
@@ -343,6 +351,9 @@ class Background:
 
     def _receive(self) -> Any:
         kind, value = pickle.loads(self._conn.recv_bytes())
+        while kind == "ask":  # a question from the job (`standby.Standby`), answered from this thread
+            self._reply(value)
+            kind, value = pickle.loads(self._conn.recv_bytes())
         if kind == "error":
             raise value
         if kind == "files":
@@ -351,6 +362,9 @@ class Background:
                 name = self._conn.recv_bytes().decode("utf-8")
                 value[name] = self._conn.recv_bytes()
         return value
+
+    def _reply(self, question: Any) -> None:
+        raise RuntimeError("a Background job asks nothing")
 
     def result(self) -> R:
         if self._proc is None:
@@ -380,7 +394,9 @@ class Background:
         proc.join()
         self._reader.join()  # after a kill: the pipe's end of file stops it
         self._conn.close()
-        _busy(-1)
+        if self._counted:
+            self._counted = False
+            _busy(-1)
 
 
 def config_fingerprint(config: Config) -> str:

@@ -23,12 +23,12 @@ import numpy as np
 
 from ordbog import urls
 from ordbog.config import Config
-from ordbog.model import Article, Site
+from ordbog.model import Site
 from ordbog.search import analyzer
+from ordbog.search.articletext import article_fields, article_text  # noqa: F401 - part of this module's API
 from ordbog.search.indexer import (
     FIELD_B,
     FIELD_WEIGHTS,
-    FIELDS,
     K1,
     PASSAGE_KINDS,
     ArticleText,
@@ -39,7 +39,7 @@ from ordbog.search.indexer import (
     question_key,
     tokenise,
 )
-from ordbog.search.passages import Passage, article_passages
+from ordbog.search.passages import Passage
 
 INDEX_FORMAT = 4
 __all__ = ["FIELD_B", "FIELD_WEIGHTS", "K1", "Doc", "SearchIndex", "build_index", "content_terms", "question_key"]
@@ -140,40 +140,24 @@ class SearchIndex:
                 yield term, self.post_docs[a:b], self.post_impacts[a:b]
 
 
-def article_fields(article: Article) -> dict[str, str]:
-    """The text of each weighted field (H3 questions of the FAQ are their own field)."""
-    questions = {f.question for f in article.faq}
-    skip = questions | ({article.faq_heading.text} if article.faq_heading else set())
-    faq_id = article.faq_heading.id if article.faq_heading else None
-    return {
-        "title": article.title,
-        "aliases": "\n".join(article.aliases),
-        "meta": f"{article.meta_title}\n{article.description}",
-        "headings": "\n".join(h.text for h in article.headings if h.text not in skip),
-        "questions": "\n".join(f.question for f in article.faq),
-        "body": "\n".join(
-            [*(s.text for s in article.sections if not faq_id or s.id != faq_id), *(f.answer for f in article.faq)]
-        ),
-    }
-
-
-def article_text(article: Article) -> ArticleText:
-    fields = article_fields(article)
-    passages = tuple((p.kind, p.heading, p.anchor, p.text) for p in article_passages(article, 0))
-    return ArticleText(article.slug, article.title, article.description, tuple(article.aliases),
-                       tuple(fields[f] for f in FIELDS), passages)
-
-
 def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ...]], key: str = "",
                 passage_terms: bool = True) -> SearchIndex:
     """The site's index; each unchanged article's text and pass 1 come from `search.textcache`.
 
     `passage_terms=False`: without the passages' term arrays (see `indexer.Indexer`), for a
     reader of postings and passage texts only (`search.web`), not for `search.engine`."""
-    from ordbog.search import splitcache, textcache
+    from ordbog.search import textcache
 
-    return index_prepared(config, textcache.prepared_articles(config, site.articles), synonyms, key, passage_terms,
-                          splits=splitcache.Remembered(config))
+    return index_sources(config, textcache.prepared_articles(config, site.articles), synonyms, key, passage_terms)
+
+
+def index_sources(config: Config, prepared: Iterable[tuple[ArticleText, Tokenised]],
+                  synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True) -> SearchIndex:
+    """`build_index` of `textcache.prepared_from`'s (or `prepared_articles`') articles, keeping the
+    compound splits between builds (`search.splitcache`)."""
+    from ordbog.search import splitcache
+
+    return index_prepared(config, prepared, synonyms, key, passage_terms, splits=splitcache.Remembered(config))
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
@@ -245,7 +229,7 @@ def _builder_code_digest() -> str:
     """The index builder's own source: a changed ordbog never reads an index built by an older one."""
     here = Path(__file__).parent
     h = hashlib.sha256()
-    for name in ("index.py", "indexer.py", "store.py", "passages.py", "analyzer.py"):
+    for name in ("index.py", "indexer.py", "articletext.py", "store.py", "passages.py", "analyzer.py"):
         h.update((here / name).read_bytes())
     return h.hexdigest()
 

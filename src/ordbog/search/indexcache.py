@@ -29,12 +29,14 @@ import hashlib
 import marshal
 import os
 import struct
+from collections.abc import Iterable
+from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
 from ordbog import cache as ordbog_cache
 from ordbog.config import Config
-from ordbog.model import Site
+from ordbog.model import Article, Site
 
 FORMAT = 1
 KEEP = 3  # records kept: the most recently used (one is as large as the index: ~39 MB at 3,850 articles)
@@ -43,6 +45,22 @@ DATA_FILES = ("search_stems.json", "search_stopwords.txt", "search_synonyms.json
 _LENGTH = struct.Struct("<Q")
 
 Files = dict[str, bytes]
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRef:
+    """What the index's caches know an article by (its cache keys), plus what the site synonyms read:
+    plain data, so a process that has no articles can look the site up (`standby.Standby`)."""
+
+    path: str
+    slug: str
+    digest: str
+    title: str
+    aliases: tuple[str, ...]
+
+
+def refs_of(articles: Iterable[Article]) -> tuple[SourceRef, ...]:
+    return tuple(SourceRef(a.path, a.slug, a.digest, a.title, tuple(a.aliases)) for a in articles)
 
 
 @cache
@@ -69,13 +87,25 @@ def config_digest(config: Config) -> str:
 
 def site_key(config: Config, site: Site) -> str | None:
     """The key of the site's index files, or None when the cache is off or an article has no digest."""
-    if ordbog_cache.cache_root() is None or any(not a.digest for a in site.articles):
+    return articles_key(config, site.articles)
+
+
+def articles_key(config: Config, articles: Iterable[Article | SourceRef]) -> str | None:
+    """`site_key` of the site with these articles (or `SourceRef`s of them), in site order."""
+    articles = list(articles)
+    if ordbog_cache.cache_root() is None or any(not a.digest for a in articles):
         return None
     h = hashlib.sha256(build_digest())
     h.update(f"\0{config_digest(config)}".encode())
-    for article in site.articles:
+    for article in articles:
         h.update(f"\0{article.path}\0{article.slug}\0{article.digest}".encode())
     return h.hexdigest()[:40]
+
+
+def stored(key: str | None) -> bool:
+    """Whether a record is stored under `key` (not whether it is intact: `load` tells)."""
+    path = _path(key) if key is not None else None
+    return path is not None and path.is_file()
 
 
 def load(key: str) -> Files | None:

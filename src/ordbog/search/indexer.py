@@ -29,25 +29,13 @@ from typing import Protocol
 import numpy as np
 
 from ordbog.search import analyzer
+from ordbog.search.articletext import FIELDS, ArticleText
 
-FIELDS = ("title", "aliases", "meta", "headings", "questions", "body")
 FIELD_WEIGHTS = {"title": 8.0, "aliases": 7.0, "meta": 3.0, "headings": 2.5, "questions": 2.0, "body": 1.0}
 FIELD_B = {"title": 0.2, "aliases": 0.3, "meta": 0.4, "headings": 0.5, "questions": 0.6, "body": 0.75}
 K1 = 12.0  # little saturation: a title match still counts when the body repeats the word (measured: 1.2–50)
 PASSAGE_KINDS = ("p", "faq")
 CHUNK_ENTRIES = 250_000  # (text, word) entries summed at once: bounds the build's temporary arrays (~20 MiB at this size)
-
-
-@dataclass(frozen=True, slots=True)
-class ArticleText:
-    """What the index needs of one article (so the article's tokens can be dropped)."""
-
-    slug: str
-    title: str
-    description: str
-    aliases: tuple[str, ...]
-    fields: tuple[str, ...]  # texts in FIELDS order
-    passages: tuple[tuple[str, str, str, str], ...]  # (kind, heading, anchor, text)
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,7 +17,7 @@ articles made in memory (no digest) are never cached, and `ORDBOG_CACHE_DIR=off`
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 import numpy as np
 
@@ -26,9 +26,11 @@ from ordbog.config import Config
 from ordbog.model import Article
 from ordbog.packstore import PackStore
 from ordbog.search import indexcache
+from ordbog.search.indexcache import SourceRef, refs_of
 from ordbog.search.indexer import FIELDS, ArticleText, Tokenised, tokenise
 
 Prepared = tuple[ArticleText, Tokenised]
+Texts = Callable[[list[int]], Iterable[ArticleText]]  # article numbers → their texts, in that order
 
 
 def prepare(article_text: ArticleText) -> Prepared:
@@ -80,7 +82,7 @@ def decode(value: object) -> Prepared:
             Tokenised(words, terms, ids, counts, sizes, title_terms, alias_terms, questions))
 
 
-def entry_key(build: bytes, article: Article) -> str:
+def entry_key(build: bytes, article: Article | SourceRef) -> str:
     return hashlib.sha256(build + f"\0{article.path}\0{article.slug}\0{article.digest}".encode()).hexdigest()
 
 
@@ -88,35 +90,42 @@ def open_store() -> PackStore | None:
     return ordbog_cache.generation_store("search-text")
 
 
-def prepared_articles(config: Config, articles: Iterable[Article]) -> Iterator[Prepared]:
+def prepared_articles(config: Config, articles: Sequence[Article]) -> Iterator[Prepared]:
     """(ArticleText, Tokenised) per article, in order: from the cache when unchanged.
 
-    The cache is written when the iteration ends (also when it is abandoned).
-    """
-    from ordbog.search import index
+    The cache is written when the iteration ends (also when it is abandoned)."""
+    from ordbog.search import articletext
 
+    return prepared_from(config, refs_of(articles), lambda numbers: (articletext.article_text(articles[n]) for n in numbers))
+
+
+def prepared_from(config: Config, refs: Sequence[SourceRef], texts: Texts) -> Iterator[Prepared]:
+    """`prepared_articles` of the articles `refs` name; `texts(numbers)` gives the texts of those
+    the cache lacks (once for all of them, and again for an entry found damaged). Entries are
+    decoded one at a time, as the caller takes them (at 38,500 articles all of them at once
+    would be gigabytes of word strings); `texts` may be lazy too."""
     store = open_store()
     if store is None:
-        for article in articles:
-            yield prepare(index.article_text(article))
+        yield from map(prepare, texts(list(range(len(refs)))))
         return
     build = indexcache.build_digest() + indexcache.config_digest(config).encode()
     try:
-        for article in articles:
-            if not article.digest:
-                yield prepare(index.article_text(article))
-                continue
-            key = entry_key(build, article)
-            value = store.get(key)
-            found = None
-            if value is not None:
+        keys = [entry_key(build, ref) if ref.digest else None for ref in refs]  # no digest: made in memory
+        missing = [n for n, key in enumerate(keys) if key is None or key not in store]
+        fetched, pending = iter(texts(missing)), iter(missing)
+        next_missing = next(pending, None)
+        for n, key in enumerate(keys):
+            if n == next_missing:
+                next_missing = next(pending, None)
+                found = prepare(next(fetched))
+                if key is not None:
+                    store.put(key, encode(found))
+            else:
                 try:
-                    found = decode(value)
+                    found = decode(store.get(key))
                 except Exception:  # noqa: BLE001 - a foreign or damaged entry of any shape is a miss
-                    found = None
-            if found is None:
-                found = prepare(index.article_text(article))
-                store.put(key, encode(found))
+                    found = prepare(next(iter(texts([n]))))
+                    store.put(key, encode(found))
             yield found
     finally:
         store.flush()

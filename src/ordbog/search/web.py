@@ -30,10 +30,12 @@ from typing import TYPE_CHECKING
 
 from ordbog import urls
 from ordbog.config import Config
-from ordbog.model import Site
+from ordbog.model import Site, Source
 
 if TYPE_CHECKING:  # the index (and numpy) load only when a build writes search files
     from ordbog.search import index as search_index
+    from ordbog.search.indexcache import SourceRef
+    from ordbog.search.textcache import Texts
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
@@ -172,10 +174,19 @@ def _dump(data: object) -> bytes:
 
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     """(name under the index folder, bytes) for every index file; the manifest comes last."""
-    from ordbog.search import analyzer, engine
+    from ordbog.search import indexcache
+
+    return sources_index_files(config, indexcache.refs_of(site.articles), answer_for(site))
+
+
+def sources_index_files(config: Config, refs: Sequence[SourceRef], texts: Texts) -> Iterator[tuple[str, bytes]]:
+    """`index_files` of a site whose articles are given by `indexcache.SourceRef`s; `texts(numbers)`
+    gives the texts of those the text cache lacks (see `textcache.prepared_from`)."""
+    from ordbog.search import analyzer, engine, textcache
     from ordbog.search import index as search_index
 
-    ix = search_index.build_index(config, site, search_index.site_synonyms(config, site), passage_terms=False)
+    synonyms = search_index.synonyms_for(config, ((ref.aliases, ref.title) for ref in refs))
+    ix = search_index.index_sources(config, textcache.prepared_from(config, refs, texts), synonyms, passage_terms=False)
     digest = hashlib.sha256()
 
     def named(name: str, data: bytes) -> tuple[str, bytes]:
@@ -226,19 +237,48 @@ def site_files(config: Config, site: Site) -> dict[str, bytes]:
     found = cached_site_files(config, site)
     if found is not None:
         return found
+    from ordbog.search import indexcache
+
+    return files_from_sources(config, indexcache.refs_of(site.articles), answer_for(site))
+
+
+def answer_for(site: Site) -> Texts:
+    """The texts of the site's articles by number (lazily: each is made as it is taken)."""
+    # articletext, not index: the process that answers (the build's) then needs no numpy
+    from ordbog.search.articletext import article_text
+
+    articles = site.articles
+    return lambda numbers: (article_text(articles[n]) for n in numbers)
+
+
+def files_from_sources(config: Config, refs: Sequence[SourceRef], ask: Texts) -> dict[str, bytes]:
+    """`site_files` of a site given as `index_files` takes it, always built (not looked up first).
+
+    A `standby.Standby` job: this process may have no articles, only `refs` (plain data), and asks
+    the one that has them for the texts it needs (`ask(numbers)` → a list of `ArticleText`)."""
     from ordbog import workers
     from ordbog.search import indexcache
 
     with workers.gc_paused():  # millions of small objects, no cycles: collections would only rescan the heap
         files = {
             urls.output_path(config, urls.search_index_url(config, name)): data
-            for name, data in index_files(config, site)
+            for name, data in sources_index_files(config, refs, ask)
         }
-    key = indexcache.site_key(config, site)
+    key = indexcache.articles_key(config, refs)
     if key is not None:
         indexcache.store(key, files)
     workers.release_free_memory()  # the index build's temporary arrays and texts: not kept by the build's peak
     return files
+
+
+def likely_cached(config: Config, sources: Sequence[Source]) -> bool:
+    """Whether `cached_site_files` will probably find the files of a site made of these sources
+    (when every one analyses without error, under the slug it was loaded with). Cheap: one stat."""
+    if not config.file.search.enabled:
+        return True
+    from ordbog.search import indexcache
+
+    return indexcache.stored(indexcache.articles_key(config, sorted(sources, key=lambda s: s.slug)))
 
 
 def cached_site_files(config: Config, site: Site) -> dict[str, bytes] | None:
