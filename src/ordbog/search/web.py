@@ -53,6 +53,25 @@ def fnv1a(term: str) -> int:
     return h
 
 
+def fnv1a_all(terms: Sequence[str]) -> list[int]:
+    """`[fnv1a(term) for term in terms]`, hashing all terms at once, one code unit column at a time."""
+    import numpy as np
+
+    units = np.frombuffer("".join(terms).encode("utf-16-le"), dtype="<u2").astype(np.uint32)
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    if int(lengths.sum()) != len(units):  # characters outside the BMP are two code units each
+        lengths = np.fromiter((len(t.encode("utf-16-le")) // 2 for t in terms), dtype=np.int64, count=len(terms))
+    order = np.argsort(-lengths, kind="stable")  # longest first: column j is a prefix of them
+    starts = (np.cumsum(lengths) - lengths)[order]
+    longer = np.searchsorted(-lengths[order], -np.arange(int(lengths.max(initial=0))), side="left")
+    h = np.full(len(terms), 0x811C9DC5, dtype=np.uint32)
+    for j, k in enumerate(longer.tolist()):
+        h[:k] = (h[:k] ^ units[starts[:k] + j]) * np.uint32(0x01000193)  # uint32: wraps as & 0xFFFFFFFF
+    out = np.empty_like(h)
+    out[order] = h
+    return out.tolist()
+
+
 def postings(rows: Iterable[tuple[str, Sequence[int], Sequence[float]]]) -> dict[str, list[int]]:
     """(term, docs, impacts) rows, best first (`SearchIndex.impacts()`) → term → flat [doc, score, …],
     cut at MAX_POSTINGS."""
@@ -123,15 +142,13 @@ def iter_shards(
 ) -> Iterator[dict[str, dict]]:
     """`shards`, one shard at a time, from each term's flat posting list length and a function
     giving that list: only one shard's lists exist at once."""
-    size = sum(len(t) + 4 + 6 * n for t, n in lengths.items())
+    size = sum(map(len, lengths)) + 4 * len(lengths) + 6 * sum(lengths.values())
     count = max(1, math.ceil(size / SHARD_BYTES))
     members: list[tuple[list[str], list[str], list[str]]] = [([], [], []) for _ in range(count)]
-    for term in sorted(lengths):
-        members[fnv1a(term) % count][0].append(term)
-    for term in sorted(titles):
-        members[fnv1a(term) % count][1].append(term)
-    for key in sorted(questions):
-        members[fnv1a("?" + key) % count][2].append(key)
+    posted, named, asked = sorted(lengths), sorted(titles), sorted(questions)
+    for kind, names, hashed in ((0, posted, posted), (1, named, named), (2, asked, ["?" + key for key in asked])):
+        for name, h in zip(names, fnv1a_all(hashed)):
+            members[h % count][kind].append(name)
     for terms, title_terms, keys in members:
         yield {
             "t": {term: posting_list(term) for term in terms},
@@ -143,14 +160,17 @@ def iter_shards(
 
 def front_coded(terms: list[str]) -> str:
     """Sorted terms, newline-separated, each as <length of prefix shared with the previous, 0–9><rest>."""
-    lines, prev = [], ""
-    for term in terms:
-        k = 0
-        while k < min(len(term), len(prev), 9) and term[k] == prev[k]:
-            k += 1
-        lines.append(f"{k}{term[k:]}")
-        prev = term
-    return "\n".join(lines)
+    import numpy as np
+
+    if not terms:
+        return ""
+    # the first 9 characters of every term (numpy cuts and pads them), compared with the previous term's
+    heads = np.array(terms, dtype="U9").view(np.uint32).reshape(len(terms), 9)
+    same = np.concatenate((np.zeros((1, 9), dtype=bool), heads[1:] == heads[:-1]))
+    shared = np.where(same.all(axis=1), 9, same.argmin(axis=1))
+    lengths = np.fromiter(map(len, terms), dtype=np.int64, count=len(terms))
+    shared[1:] = np.minimum(shared[1:], np.minimum(lengths[1:], lengths[:-1]))  # padding is no shared prefix
+    return "\n".join([f"{k}{term[k:]}" for k, term in zip(shared.tolist(), terms)])
 
 
 def doc_records(ix: search_index.SearchIndex) -> Iterator[dict]:
