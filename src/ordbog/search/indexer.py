@@ -3,6 +3,8 @@
 Pass 1 (`Indexer.add`, one article at a time, so a caller can stream articles): every field and
 passage is split into words once; each distinct written word gets a number, and a text is kept
 only as (word number, count) arrays. The vocabulary's document frequencies are counted here.
+Its array work is done for a batch of articles at once (`Indexer._flush`, about CHUNK_ENTRIES
+entries: numpy's per-call overhead would cost more than the work for one article).
 Pass 2 (`Indexer.finish`): each distinct word is analysed once against the finished vocabulary
 (its term plus compound parts, `analyzer.compound_parts` with one memo for the whole build),
 then per article the BM25F pseudo-frequencies and per passage the term frequencies are summed
@@ -24,6 +26,7 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import chain, islice
 from typing import Protocol
 
 import numpy as np
@@ -122,6 +125,11 @@ def round5(values: np.ndarray) -> np.ndarray:
     return out
 
 
+def _raw(values: np.ndarray, dtype) -> np.ndarray:
+    """The bytes of `values` as `dtype`, for `array.frombytes` (which takes no typed buffer)."""
+    return np.ascontiguousarray(values, dtype=dtype).view(np.uint8)
+
+
 class _Texts:
     """Many texts as (word number, count) entries, one text after another."""
 
@@ -131,15 +139,14 @@ class _Texts:
         self.sizes = array("q")  # entries per text
         self.words = array("q")  # words per text
 
-    def extend(self, ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray) -> None:
-        """Add texts: int32 word numbers and counts of all of them, and per text its number of entries."""
+    def extend(self, ids: np.ndarray, counts: np.ndarray, sizes: np.ndarray, words: np.ndarray) -> None:
+        """Add texts: int32 word numbers and counts of all of them, and per text its number of
+        entries and of words (the sum of its counts)."""
         if self.entries:
-            self.ids.frombytes(ids.astype(np.int32, copy=False).tobytes())
-            self.counts.frombytes(counts.astype(np.int32, copy=False).tobytes())
-        self.sizes.extend(sizes.tolist())
-        total = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
-        ends = np.cumsum(sizes, dtype=np.int64)
-        self.words.extend((total[ends] - total[ends - sizes]).tolist())
+            self.ids.frombytes(_raw(ids, np.int32))
+            self.counts.frombytes(_raw(counts, np.int32))
+        self.sizes.frombytes(_raw(sizes, np.int64))
+        self.words.frombytes(_raw(words, np.int64))
 
     def chunks(self, entries: int = CHUNK_ENTRIES, align: int = 1):
         """(first text, end text, first entry, end entry) ranges of about `entries` entries, each a
@@ -155,6 +162,24 @@ class _Texts:
             end_entry = int(ends[end_text - 1])
             yield first_text, end_text, first_entry, end_entry
             first_text, first_entry = end_text, end_entry
+
+
+class _Pending:
+    """Articles added since the last `Indexer._flush`: their pass 1 as it came, plus per article
+    its word numbers in the build."""
+
+    def __init__(self) -> None:
+        self.numbers = array("i")  # per article, per distinct word: the build's word number
+        self.ids, self.counts, self.sizes = array("i"), array("i"), array("i")  # `Tokenised`'s, concatenated
+        self.texts, self.words = array("i"), array("i")  # per article: its texts, its distinct words
+
+    def add(self, numbers: list[int], tok: Tokenised) -> None:
+        self.numbers.extend(numbers)
+        self.ids.frombytes(tok.ids)
+        self.counts.frombytes(tok.counts)
+        self.sizes.frombytes(tok.sizes)
+        self.texts.append(len(tok.sizes) // 4)
+        self.words.append(len(numbers))
 
 
 Splits = tuple[dict[str, int], dict[str, tuple[str, ...]]]  # (vocabulary, compound parts per folded word)
@@ -210,64 +235,122 @@ class Indexer:
     def __init__(self, passage_terms: bool = True) -> None:
         self.word_ids: dict[str, int] = {}
         self.word_terms: list[str] = []  # word number → its term
-        self.df: dict[str, int] = {}
+        self.term_ids: dict[str, int] = {}  # term → its number (in order of first appearance)
+        self.word_term = array("i")  # word number → its term's number
+        self.term_long = array("b")  # term number → 1 if it has ≥ 2 letters (a vocabulary term); made by `_flush`
+        self.term_df = np.zeros(0, dtype=np.int64)  # term number → articles with it in a field
         self.fields = _Texts()  # len(FIELDS) texts per article
         self.passage_terms = passage_terms
         self.passages = _Texts(entries=passage_terms)
         self.n_docs = 0
         self.splits: Splits | None = None  # set by `finish`
+        self._pending = _Pending()
 
     def add(self, article: ArticleText, tokenised: Tokenised | None = None) -> None:
         """Add the next article; `tokenised` is `tokenise(article)` when the caller has it already."""
         tok = tokenised if tokenised is not None else tokenise(article)
-        sizes = np.frombuffer(tok.sizes, dtype=np.int32)
-        if len(sizes) != len(FIELDS) + len(article.passages) or len(tok.words) != len(tok.terms):
+        if (len(tok.sizes) // 4 != len(FIELDS) + len(article.passages) or len(tok.words) != len(tok.terms)
+                or len(tok.ids) != len(tok.counts)):
             raise ValueError(f"{article.slug}: pass 1 does not match the article")
         self.n_docs += 1
-        word_ids, word_terms = self.word_ids, self.word_terms
-        numbers = list(map(word_ids.get, tok.words))  # the article's word number → the build's
+        numbers = list(map(self.word_ids.get, tok.words))  # the article's word number → the build's
         if None in numbers:
-            for k, (raw, term) in enumerate(zip(tok.words, tok.terms)):
-                if numbers[k] is None:
-                    numbers[k] = word_ids[raw] = len(word_terms)
-                    word_terms.append(term)
-        ids = np.asarray(numbers, dtype=np.int32)[np.frombuffer(tok.ids, dtype=np.int32)]
-        counts = np.frombuffer(tok.counts, dtype=np.int32)
-        in_fields = int(sizes[: len(FIELDS)].sum())
-        self.fields.extend(ids[:in_fields], counts[:in_fields], sizes[: len(FIELDS)])
-        self.passages.extend(ids[in_fields:], counts[in_fields:], sizes[len(FIELDS) :])
-        for t in set(map(word_terms.__getitem__, ids[:in_fields].tolist())):
-            if len(t) >= 2:
-                self.df[t] = self.df.get(t, 0) + 1
+            self._number_new_words(tok, numbers)
+        pending = self._pending
+        pending.add(numbers, tok)
+        if len(pending.ids) >= CHUNK_ENTRIES:
+            self._flush()
+
+    def _number_new_words(self, tok: Tokenised, numbers: list[int | None]) -> None:
+        new, k = [], -1
+        for _ in range(numbers.count(None)):  # `index` finds them without a Python loop over the known words
+            k = numbers.index(None, k + 1)
+            new.append(k)
+        first = len(self.word_terms)
+        for n, k in enumerate(new, first):
+            numbers[k] = n
+        self.word_ids.update(zip(map(tok.words.__getitem__, new), range(first, first + len(new))))
+        terms = list(map(tok.terms.__getitem__, new))
+        self.word_terms.extend(terms)
+        term_ids = self.term_ids
+        self.word_term.extend([term_ids.setdefault(term, len(term_ids)) for term in terms])
+
+    def _flush(self) -> None:
+        """Pass 1's array work for the pending articles: their entries in the build's word numbers
+        go to `fields` and `passages`, and their fields' terms are counted in `term_df`."""
+        pending, self._pending = self._pending, _Pending()
+        if not pending.texts:
+            return
+        sizes = np.frombuffer(pending.sizes, dtype=np.int32)  # per text: its entries
+        n_texts = np.frombuffer(pending.texts, dtype=np.int32)  # per article: its texts
+        n_words = np.frombuffer(pending.words, dtype=np.int32)  # per article: its distinct words
+        local = np.frombuffer(pending.ids, dtype=np.int32)
+        counts = np.frombuffer(pending.counts, dtype=np.int32)
+        if int(sizes.sum()) != len(local):
+            raise ValueError("pass 1: the texts' sizes do not match their entries")
+        article_of_text = np.repeat(np.arange(len(n_texts), dtype=np.int32), n_texts)
+        field_text = np.arange(len(sizes)) - (np.cumsum(n_texts) - n_texts)[article_of_text] < len(FIELDS)
+        article = np.repeat(article_of_text, sizes)
+        if len(local) and (local.min() < 0 or (local >= n_words[article]).any()):
+            raise ValueError("pass 1: a word number outside its article's words")
+        ids = np.frombuffer(pending.numbers, dtype=np.int32)[local + (np.cumsum(n_words) - n_words)[article]]
+        total = np.concatenate(([0], np.cumsum(counts, dtype=np.int64)))
+        ends = np.cumsum(sizes, dtype=np.int64)
+        words = total[ends] - total[ends - sizes]  # per text
+        in_field = np.repeat(field_text, sizes)
+        self.fields.extend(ids[in_field], counts[in_field], sizes[field_text], words[field_text])
+        in_passage = ~in_field if self.passage_terms else slice(0)
+        self.passages.extend(ids[in_passage], counts[in_passage], sizes[~field_text], words[~field_text])
+        # document frequencies: the distinct (article, term) pairs of the fields
+        n_terms = len(self.term_ids)
+        self.term_long.extend([len(t) >= 2 for t in islice(self.term_ids, len(self.term_long), None)])
+        terms = np.frombuffer(self.word_term, dtype=np.int32)[ids[in_field]]
+        counted = np.frombuffer(self.term_long, dtype=np.int8)[terms].astype(bool)
+        pairs = np.sort(article[in_field][counted].astype(np.int64) * n_terms + terms[counted], kind="stable")
+        distinct = pairs[np.r_[True, pairs[1:] != pairs[:-1]]] if len(pairs) else pairs  # (np.unique: slower)
+        df = np.bincount(distinct % n_terms, minlength=n_terms)
+        df[: len(self.term_df)] += self.term_df
+        self.term_df = df
 
     def _expansions(self, vocab: Mapping[str, int], previous: Splits | None = None,
                     ) -> tuple[tuple[str, ...], np.ndarray, np.ndarray, np.ndarray]:
         """Terms (sorted), and per word number its term and compound parts as CSR arrays:
         (terms, offsets, term numbers, weights). Sets `self.splits` (see `finish`)."""
         split = _Splitter(vocab, previous)
-        by_fold: dict[str, tuple[tuple[str, float], ...]] = {}
-        rows = []
-        for raw, i in self.word_ids.items():
-            w = analyzer.fold(raw)
-            found = by_fold.get(w)
-            if found is None:
-                parts = split(w)
-                found = by_fold[w] = ((self.word_terms[i], 1.0), *((p, analyzer.COMPOUND_PART_WEIGHT) for p in parts))
-            rows.append(found)
+        fold_of: dict[str, int] = {}  # folded word → its number, in order of first appearance
+        word_fold = np.array([fold_of.setdefault(w, len(fold_of)) for w in map(analyzer.fold, self.word_ids)],
+                             dtype=np.int64)
+        first = np.flatnonzero(np.diff(np.maximum.accumulate(word_fold), prepend=-1))  # per fold: its first word
+        fold_terms = list(map(self.word_terms.__getitem__, first.tolist()))  # a word's term is its fold's
+        parts = list(map(split, fold_of))
         self.splits = (dict(vocab), split.parts)  # a copy: `vocab` also goes out in the arrays
-        terms = tuple(sorted({t for row in rows for t, _ in row}))
-        number = {t: n for n, t in enumerate(terms)}
-        offsets = np.zeros(len(rows) + 1, dtype=np.int64)
-        np.cumsum([len(row) for row in rows], out=offsets[1:])
-        term_of = np.fromiter((number[t] for row in rows for t, _ in row), dtype=np.int64, count=int(offsets[-1]))
-        weight_of = np.fromiter((w for row in rows for _, w in row), dtype=np.float64, count=int(offsets[-1]))
+        all_parts = list(chain.from_iterable(parts))
+        terms = tuple(sorted(set(fold_terms).union(all_parts)))
+        number = dict(zip(terms, range(len(terms))))
+        # per fold its row: its term (weight 1), then its parts
+        row_sizes = 1 + np.fromiter(map(len, parts), dtype=np.int64, count=len(parts))
+        row_starts = np.cumsum(row_sizes) - row_sizes
+        row_terms = np.empty(int(row_sizes.sum()), dtype=np.int64)
+        row_weights = np.full(len(row_terms), analyzer.COMPOUND_PART_WEIGHT)
+        is_part = np.ones(len(row_terms), dtype=bool)
+        is_part[row_starts] = False
+        row_terms[row_starts] = np.fromiter(map(number.__getitem__, fold_terms), dtype=np.int64, count=len(fold_terms))
+        row_terms[is_part] = np.fromiter(map(number.__getitem__, all_parts), dtype=np.int64, count=len(all_parts))
+        row_weights[row_starts] = 1.0
+        # per word its fold's row
+        sizes = row_sizes[word_fold]
+        offsets = np.zeros(len(word_fold) + 1, dtype=np.int64)
+        np.cumsum(sizes, out=offsets[1:])
+        at = np.repeat(row_starts[word_fold] - offsets[:-1], sizes) + np.arange(int(offsets[-1]))
+        term_of, weight_of = row_terms[at], row_weights[at]
         return terms, offsets, term_of, weight_of
 
     def finish(self, previous: Splits | None = None) -> Arrays:
         """The index arrays. `previous`: an earlier build's `self.splits` (its vocabulary and
         compound parts), so that only words whose split may have changed are split again;
         afterwards `self.splits` holds this build's, to pass to the next."""
-        vocab = dict(sorted(self.df.items()))
+        self._flush()
+        vocab = dict(sorted((t, df) for t, df in zip(self.term_ids, self.term_df.tolist()) if df))
         terms, exp_offsets, exp_terms, exp_weights = self._expansions(vocab, previous)
         n_terms, n_fields = max(1, len(terms)), len(FIELDS)
         expand = (exp_offsets, exp_terms, exp_weights)
@@ -361,6 +444,18 @@ def _impacts(tids: np.ndarray, x: np.ndarray, docs: np.ndarray, n_terms: int, n_
     n = max(1, n_docs)
     idf = np.array([math.log(1 + (n - d + 0.5) / (d + 0.5)) for d in range(n + 1)])
     impacts = round5(idf[df[tids]] * x * (K1 + 1) / (K1 + x))
-    order = np.lexsort((docs, -impacts, tids))
+    order = _impact_order(tids, impacts, docs, n)
     offsets = np.concatenate(([0], np.cumsum(df))).astype(np.int64)
     return offsets, docs[order].astype(np.int32), impacts[order]
+
+
+def _impact_order(tids: np.ndarray, impacts: np.ndarray, docs: np.ndarray, n_docs: int) -> np.ndarray:
+    """`np.lexsort((docs, -impacts, tids))`, sorting one int64 key when it fits (a third of the
+    time): rounded impacts are whole numbers of 1e-5, so they order as those numbers do."""
+    steps = np.rint(impacts * 1e5)
+    if len(steps) and steps.min() >= 0 and np.array_equal(steps / 1e5, impacts):
+        top = int(steps.max()) + 1
+        if (int(tids.max()) + 1) * top * n_docs < 2**62 and int(docs.max()) < n_docs:
+            key = (tids.astype(np.int64) * top + (top - 1 - steps.astype(np.int64))) * n_docs + docs
+            return np.argsort(key, kind="stable")
+    return np.lexsort((docs, -impacts, tids))
