@@ -17,7 +17,8 @@ from tests.link_support import config, make_article, needs_dictionary, site_with
 
 pytestmark = needs_dictionary
 
-CFG = config(Path(tempfile.mkdtemp(prefix="ordbog-link-properties-")))
+_FOLDER = tempfile.TemporaryDirectory(prefix="ordbog-link-properties-")  # removed when the tests end
+CFG = config(Path(_FOLDER.name))
 
 WORDS = [
     "skulder", "Skulderen", "skuldrene", "frossen", "frosne", "knæ", "knæet", "Knæene", "knæskallen", "læg",
