@@ -410,12 +410,23 @@ def _grouped_sums(group: np.ndarray, term: np.ndarray, values: np.ndarray, n_ter
 
 
 def _field_sums(fields: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int, weights, norms):
-    """(doc, term, BM25F pseudo-frequency) of one chunk of whole articles' fields: int32, int32, float64."""
+    """(doc, term, BM25F pseudo-frequency) of one chunk of whole articles' fields: int32, int32, float64.
+
+    One sort serves both sums: by (doc, term, field), a (text, term)'s entries lie together in
+    entry order and a (doc, term)'s fields in field order, the orders two sorts would sum them in."""
     n_fields = len(FIELDS)
-    text, term, tf = _grouped_tf(fields, first, end, a, z, expand, n_terms)
+    text, term, values = _expanded(fields, first, end, a, z, expand)
+    key = ((text // n_fields) * n_terms + term) * n_fields + text % n_fields
+    order = np.argsort(key, kind="stable")
+    key, text, values = key[order], text[order], values[order]
+    starts = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, dtype=np.int64)
+    tf = np.add.reduceat(values, starts) if len(key) else values  # per (text, term)
+    text, doc_term = text[starts], key[starts] // n_fields
     x = weights[text % n_fields] * tf / norms[text]
-    doc, term, x = _grouped_sums(text // n_fields, term, x, n_terms)
-    return doc.astype(np.int32), term.astype(np.int32), x
+    starts = np.flatnonzero(np.r_[True, doc_term[1:] != doc_term[:-1]]) if len(x) else starts
+    x = np.add.reduceat(x, starts) if len(x) else x  # per (doc, term)
+    doc_term = doc_term[starts]
+    return (doc_term // n_terms).astype(np.int32), (doc_term % n_terms).astype(np.int32), x
 
 
 def _passage_tf(passages: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int):
@@ -425,7 +436,12 @@ def _passage_tf(passages: _Texts, first: int, end: int, a: int, z: int, expand, 
 
 
 def _grouped_tf(texts: _Texts, first: int, end: int, a: int, z: int, expand, n_terms: int):
-    """(text, term, tf) for texts[first:end]: each word's count times the weight of each of its terms."""
+    """(text, term, tf) for texts[first:end], sorted: each word's count times the weight of each of its terms."""
+    return _grouped_sums(*_expanded(texts, first, end, a, z, expand), n_terms)
+
+
+def _expanded(texts: _Texts, first: int, end: int, a: int, z: int, expand):
+    """(text, term, count × weight) per word of texts[first:end] and term of the word, in text order."""
     exp_offsets, exp_terms, exp_weights = expand
     ids = np.frombuffer(texts.ids, dtype=np.int32)[a:z]
     counts = np.frombuffer(texts.counts, dtype=np.int32)[a:z]
@@ -435,7 +451,7 @@ def _grouped_tf(texts: _Texts, first: int, end: int, a: int, z: int, expand, n_t
     entry = np.repeat(np.arange(len(ids)), per_word)
     within = np.arange(len(entry)) - np.repeat(np.cumsum(per_word) - per_word, per_word)
     at = starts[entry] + within
-    return _grouped_sums(text[entry], exp_terms[at], exp_weights[at] * counts[entry], n_terms)
+    return text[entry], exp_terms[at], exp_weights[at] * counts[entry]
 
 
 def _impacts(tids: np.ndarray, x: np.ndarray, docs: np.ndarray, n_terms: int, n_docs: int):
