@@ -23,24 +23,25 @@ from tests.conftest import article, write_content
 READY: list[str] = []  # set by `warm` in the process that runs it
 
 
-def warm() -> None:
+def warm() -> str:
     READY.append(f"klar i {os.getpid()}")
+    return f"varmet op i {os.getpid()}"
 
 
-def job(words: list[str], ask) -> dict:
-    """A job: its own pid, what `warm` left, and the parent's answer about each word."""
-    return {"pid": os.getpid(), "ready": list(READY), "answers": [ask(word) for word in words]}
+def job(words: list[str], warmed: str, ask) -> dict:
+    """A job: its own pid, what `warm` left and returned, and the parent's answer about each word."""
+    return {"pid": os.getpid(), "ready": list(READY), "warmed": warmed, "answers": [ask(word) for word in words]}
 
 
-def failing_job(ask) -> None:
+def failing_job(warmed, ask) -> None:
     raise ValueError("ødelagt indeks")
 
 
-def asking_job(ask) -> str:
+def asking_job(warmed, ask) -> str:
     return ask("hvad?")
 
 
-def dying_job(parent: int, ask) -> str:
+def dying_job(parent: int, warmed, ask) -> str:
     if os.getpid() != parent:
         os._exit(9)
     return ask("her")
@@ -60,6 +61,7 @@ def test_the_job_runs_in_the_ready_process_and_its_questions_are_answered_here()
     assert workers._BUSY_ELSEWHERE == 1
     got = ready.result()
     assert got["pid"] != os.getpid() and got["ready"] == [f"klar i {got['pid']}"]
+    assert got["warmed"] == f"varmet op i {got['pid']}"
     assert got["answers"] == ["lænd", "menisk"]
     assert READY == [] and workers._BUSY_ELSEWHERE == 0  # `warm` ran there only
 
@@ -85,7 +87,8 @@ def test_without_a_second_cpu_the_job_runs_here_with_the_answers_as_its_question
     ready = standby.Standby(warm)
     assert ready._proc is None
     ready.start(job, ["ryg"], answer={"ryg": "lænd"}.__getitem__)
-    assert ready.result() == {"pid": os.getpid(), "ready": [], "answers": ["lænd"]}
+    assert ready.result() == {"pid": os.getpid(), "ready": [f"klar i {os.getpid()}"],
+                              "warmed": f"varmet op i {os.getpid()}", "answers": ["lænd"]}
 
 
 def test_a_job_whose_process_dies_is_done_here() -> None:
@@ -221,3 +224,31 @@ def test_texts_are_asked_for_once_for_the_missing_and_again_for_a_damaged_entry(
     asked.clear()
     assert [tok for _, tok in textcache.prepared_from(cfg, refs, answer)] == [tok for _, tok in first]
     assert asked == [[]]  # the damaged entry was replaced
+
+
+def test_ordbog_build_forks_its_standby_first_and_uses_or_stops_it(tmp_path, monkeypatch, spied) -> None:
+    """`ordbog build` forks before it even imports the build; a build that needs no index process
+    (unchanged site, or one that stops on an error) leaves none running."""
+    import multiprocessing
+
+    from ordbog import cli
+
+    content = write_content(tmp_path, articles(8))
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", str(tmp_path / "cache"))
+    cfg, diags = load_config(content, tmp_path / "_site", None)
+    assert cfg is not None, diags
+    assert cli.run_build(cfg, keep_going=False, force=False, quiet=True) == 0
+    assert spied["made"] == [1] and spied["jobs"] == ["files_from_sources"]
+    first = {p.relative_to(tmp_path / "_site"): p.read_bytes() for p in (tmp_path / "_site").rglob("*") if p.is_file()}
+
+    for calls in spied.values():
+        calls.clear()
+    assert cli.run_build(cfg, keep_going=False, force=False, quiet=True) == 0
+    assert spied["made"] == [1] and spied["jobs"] == []  # cached: forked, then stopped unused
+    assert multiprocessing.active_children() == []
+    again = {p.relative_to(tmp_path / "_site"): p.read_bytes() for p in (tmp_path / "_site").rglob("*") if p.is_file()}
+    assert again == first
+
+    (content / "ødelagt.md").write_text("---\ntitle: [ikke lukket\n---\nTekst.\n", encoding="utf-8")
+    assert cli.run_build(cfg, keep_going=False, force=False, quiet=True) == 1
+    assert multiprocessing.active_children() == []

@@ -80,17 +80,27 @@ def cached_site_extras(config: Config, site: Site) -> dict[str, bytes] | None:
     return search_web.cached_site_files(config, site)
 
 
-def build(config: Config, keep_going: bool = False, progress: Progress | None = None) -> BuildResult:
-    """Build the site in memory; raise BuildError on content errors unless keep_going."""
+def build(config: Config, keep_going: bool = False, progress: Progress | None = None,
+          ready: standby.Standby | None = None) -> BuildResult:
+    """Build the site in memory; raise BuildError on content errors unless keep_going.
+
+    `ready`: `search.web.standby(config)`, forked by the caller as early as it could (else the
+    build forks one after loading when it is worth it); the build uses or cancels it."""
     with workers.gc_paused(), cache.origins_recorded():  # origins: cheap page-cache keys (cache.py)
-        return _build(config, keep_going, progress)
+        return _build(config, keep_going, progress, ready)
 
 
-def _build(config: Config, keep_going: bool, progress: Progress | None) -> BuildResult:
-    sources, diags = load.load_sources(config.content_dir)
+def _build(config: Config, keep_going: bool, progress: Progress | None, early: standby.Standby | None,
+           ) -> BuildResult:
+    try:
+        sources, diags = load.load_sources(config.content_dir)
+    except BaseException:
+        if early is not None:
+            early.cancel()
+        raise
     # a small site's extras (search index) are made in a forked process while this one links and
-    # renders; forked now, it does its imports while this one analyses (see standby.py)
-    ready = _extras_standby(config, sources)
+    # renders; forked before the analysis (or earlier: `early`), it gets ready meanwhile
+    ready = _extras_standby(config, sources, early)
     try:
         articles, found = analyse_all(sources, config)
         site, diags = unlinked_site(articles, diags + found)
@@ -156,15 +166,18 @@ def _build(config: Config, keep_going: bool, progress: Progress | None) -> Build
     return BuildResult(site, files, tuple(diags))
 
 
-def _extras_standby(config: Config, sources: list[Source]) -> standby.Standby | None:
-    """A process for the extras of a site of these sources, forked now, or None when they will not
-    be made in one (a small site, or a large one: see `_build`) or will probably come from the cache."""
+def _extras_standby(config: Config, sources: list[Source], early: standby.Standby | None) -> standby.Standby | None:
+    """A process for the extras of a site of these sources (`early`, or one forked now), or None
+    (`early` cancelled) when they will not be made in one (a small site, or a large one: see
+    `_build`) or will probably come from the cache."""
     from ordbog.search import web as search_web
 
     n = len(sources)
     if n < workers.BACKGROUND_MIN or workers.render_pool_used(n) or search_web.likely_cached(config, sources):
+        if early is not None:
+            early.cancel()
         return None
-    return standby.Standby(_import_extras)
+    return early if early is not None else search_web.standby(config)
 
 
 def _start_extras(ready: standby.Standby, config: Config, site: Site) -> None:
@@ -193,8 +206,8 @@ def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:
 
 
 def build_and_write(config: Config, keep_going: bool = False, force: bool = False,
-                    progress: Progress | None = None) -> BuildResult:
-    result = build(config, keep_going=keep_going, progress=progress)
+                    progress: Progress | None = None, ready: standby.Standby | None = None) -> BuildResult:
+    result = build(config, keep_going=keep_going, progress=progress, ready=ready)
     write.check_output_dir(config.output_dir, config.content_dir, force)
     write.write_site(result.files, config.output_dir, config.content_dir, force=force)
     return result

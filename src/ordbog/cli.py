@@ -10,7 +10,7 @@ import os
 import sys
 from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
-from typing import Annotated, Any, Optional
+from typing import TYPE_CHECKING, Annotated, Any, Optional
 
 import typer
 
@@ -19,6 +19,9 @@ from ordbog.config import CONFIG_NAME, Config, load_config
 from ordbog.danish.slug import slugify
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.terminal import LazyConsole, print_styled, rich_sees_a_terminal
+
+if TYPE_CHECKING:
+    from ordbog.standby import Standby
 
 EXAMPLE_DIR = Path(__file__).parent / "example"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -82,6 +85,19 @@ def _progress_bar(show: bool) -> AbstractContextManager[Any]:
 
 
 def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -> int:
+    # forked first (before this process imports the build, and before a progress bar's thread):
+    # it loads the search index's libraries meanwhile (`build.build`'s `ready`)
+    from ordbog.search import web as search_web
+
+    ready = search_web.standby(cfg)
+    try:
+        return _run_build(cfg, keep_going, force, quiet, ready)
+    finally:
+        if ready is not None:
+            ready.cancel()  # nothing left to stop once the build used it
+
+
+def _run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool, ready: Standby | None) -> int:
     from jinja2 import TemplateError
 
     from ordbog.build import build_and_write
@@ -93,7 +109,8 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
             bar.update(task, completed=done, total=total)
 
         try:
-            result = build_and_write(cfg, keep_going=keep_going, force=force, progress=progress if bar else None)
+            result = build_and_write(cfg, keep_going=keep_going, force=force, progress=progress if bar else None,
+                                     ready=ready)
         except BuildError as exc:
             if bar:
                 bar.stop()

@@ -3,16 +3,17 @@
 A small site's search index is built in a forked process (`workers.Background`) while this one
 links and renders. Forked after analysis, that process first spends ~0.1 s importing numpy and
 the index modules: after a one-article edit, that is on the build's critical path. A `Standby`
-is forked as soon as the sources are loaded, gets ready (`warm`: the imports) while this process
-analyses, then waits for its job.
+is forked as soon as the configuration is read, gets ready (`warm`: the imports, and the
+records of its caches) while this process imports, loads and analyses, then waits for its job.
 
 The job is sent as plain data: a module-level function and picklable arguments (the process
 was forked before the site existed, so it has none of it). While it runs, the job may ask this
 process questions (`ask(question)`); the thread that waits for the result answers them (`answer`),
 meanwhile this thread goes on — the index asks for the texts of the articles its cache lacks.
 
-Without fork, with one CPU, or when the process dies, the job runs here (`.result()`), with
-`answer` as its `ask`: the result is the same either way.
+The job is called as `fn(*args, warmed=<what warm returned>, ask=…)`. Without fork, with one CPU,
+or when the process dies, it runs here (`.result()`, after `warm()` here), with `answer` as its
+`ask`: the result is the same either way.
 """
 
 from __future__ import annotations
@@ -28,7 +29,8 @@ Ask = Callable[[Any], Any]
 
 
 class Standby(workers.Background):
-    def __init__(self, warm: Callable[[], None], worth_it: bool = True) -> None:
+    def __init__(self, warm: Callable[[], Any], worth_it: bool = True) -> None:
+        self._warm = warm
         self._to_child = self._from_parent = None
         self._started = False
         forking = worth_it and workers.jobs() > 1 and workers._fork_available()
@@ -46,13 +48,13 @@ class Standby(workers.Background):
                 self._to_child = None
 
     def start(self, fn: Callable[..., Any], *args: Any, answer: Ask = None) -> None:
-        """Give the process its job: `fn(*args, ask=…)`; `fn` and `args` must pickle (by reference
-        for `fn`: a module-level function). `answer(question)` answers the job's `ask(question)`."""
+        """Give the process its job: `fn(*args, warmed=…, ask=…)`; `fn` and `args` must pickle (by
+        reference for `fn`: a module-level function). `answer(question)` answers its `ask(question)`."""
         if self._started:
             raise RuntimeError("a Standby takes one job")
         self._started = True
         self._answer = answer or _unasked
-        self._fn = lambda: fn(*args, ask=self._answer)  # here: no process, or it died
+        self._fn = lambda: fn(*args, warmed=self._warm(), ask=self._answer)  # here: no process, or it died
         if self._proc is None:
             return
         self.count_busy()
@@ -68,13 +70,10 @@ class Standby(workers.Background):
         self._to_child.close()  # the parent's end
         super()._child(conn)
 
-    def _serve(self, warm: Callable[[], None]) -> Any:
-        try:
-            warm()
-        except Exception:  # noqa: BLE001 - only a head start: the job imports what it needs itself
-            pass
+    def _serve(self, warm: Callable[[], Any]) -> Any:
+        warmed = warm()  # an error here is the job's: `.result()` raises it
         fn, args = pickle.loads(self._from_parent.recv_bytes())  # EOFError: cancelled (the parent closed)
-        return fn(*args, ask=self._ask_parent)
+        return fn(*args, warmed=warmed, ask=self._ask_parent)
 
     def _ask_parent(self, question: Any) -> Any:
         self._to_parent.send_bytes(pickle.dumps(("ask", question), protocol=pickle.HIGHEST_PROTOCOL))

@@ -152,12 +152,14 @@ def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ..
 
 
 def index_sources(config: Config, prepared: Iterable[tuple[ArticleText, Tokenised]],
-                  synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True) -> SearchIndex:
+                  synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True,
+                  splits: SplitMemory | None = None) -> SearchIndex:
     """`build_index` of `textcache.prepared_from`'s (or `prepared_articles`') articles, keeping the
-    compound splits between builds (`search.splitcache`)."""
+    compound splits between builds (`splits`, by default `search.splitcache.Remembered(config)`)."""
     from ordbog.search import splitcache
 
-    return index_prepared(config, prepared, synonyms, key, passage_terms, splits=splitcache.Remembered(config))
+    splits = splits if splits is not None else splitcache.Remembered(config)
+    return index_prepared(config, prepared, synonyms, key, passage_terms, splits=splits)
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:

@@ -28,6 +28,8 @@ class Remembered:
     """The `indexer.SplitMemory` of one configuration's content folder, in the cache folder."""
 
     def __init__(self, config: Config) -> None:
+        self._previous: Splits | None = None
+        self._read_yet = False
         root = cache_root()
         if root is None:
             self.path = None
@@ -37,6 +39,12 @@ class Remembered:
         self.path: Path | None = root / f"search-splits-{h.hexdigest()[:32]}.marshal"
 
     def previous(self) -> Splits | None:
+        """The record (read once: a process that gets ready for an index build reads it early)."""
+        if not self._read_yet:
+            self._previous, self._read_yet = self._read(), True
+        return self._previous
+
+    def _read(self) -> Splits | None:
         if self.path is None:
             return None
         try:

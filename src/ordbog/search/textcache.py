@@ -99,12 +99,14 @@ def prepared_articles(config: Config, articles: Sequence[Article]) -> Iterator[P
     return prepared_from(config, refs_of(articles), lambda numbers: (articletext.article_text(articles[n]) for n in numbers))
 
 
-def prepared_from(config: Config, refs: Sequence[SourceRef], texts: Texts) -> Iterator[Prepared]:
+def prepared_from(config: Config, refs: Sequence[SourceRef], texts: Texts, store: PackStore | None = None,
+                  ) -> Iterator[Prepared]:
     """`prepared_articles` of the articles `refs` name; `texts(numbers)` gives the texts of those
     the cache lacks (once for all of them, and again for an entry found damaged). Entries are
     decoded one at a time, as the caller takes them (at 38,500 articles all of them at once
-    would be gigabytes of word strings); `texts` may be lazy too."""
-    store = open_store()
+    would be gigabytes of word strings); `texts` may be lazy too. `store`: the cache, when the
+    caller opened it already (`open_store`)."""
+    store = store if store is not None else open_store()
     if store is None:
         yield from map(prepare, texts(list(range(len(refs)))))
         return

@@ -26,6 +26,7 @@ import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ordbog import urls
@@ -33,9 +34,12 @@ from ordbog.config import Config
 from ordbog.model import Site, Source
 
 if TYPE_CHECKING:  # the index (and numpy) load only when a build writes search files
+    from ordbog.packstore import PackStore
     from ordbog.search import index as search_index
     from ordbog.search.indexcache import SourceRef
+    from ordbog.search.indexer import SplitMemory
     from ordbog.search.textcache import Texts
+    from ordbog.standby import Standby
 
 INDEX_FORMAT = 2
 SCORE_SCALE = 1000  # impacts are stored as integers (impact × SCORE_SCALE)
@@ -199,14 +203,18 @@ def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
     return sources_index_files(config, indexcache.refs_of(site.articles), answer_for(site))
 
 
-def sources_index_files(config: Config, refs: Sequence[SourceRef], texts: Texts) -> Iterator[tuple[str, bytes]]:
+def sources_index_files(config: Config, refs: Sequence[SourceRef], texts: Texts, warmed: Warmed | None = None,
+                        ) -> Iterator[tuple[str, bytes]]:
     """`index_files` of a site whose articles are given by `indexcache.SourceRef`s; `texts(numbers)`
-    gives the texts of those the text cache lacks (see `textcache.prepared_from`)."""
+    gives the texts of those the text cache lacks (see `textcache.prepared_from`). `warmed`: the
+    caches, when `warm` read them already."""
     from ordbog.search import analyzer, engine, textcache
     from ordbog.search import index as search_index
 
+    warmed = warmed if warmed is not None else warm(config)
     synonyms = search_index.synonyms_for(config, ((ref.aliases, ref.title) for ref in refs))
-    ix = search_index.index_sources(config, textcache.prepared_from(config, refs, texts), synonyms, passage_terms=False)
+    prepared = textcache.prepared_from(config, refs, texts, warmed.texts)
+    ix = search_index.index_sources(config, prepared, synonyms, passage_terms=False, splits=warmed.splits)
     digest = hashlib.sha256()
 
     def named(name: str, data: bytes) -> tuple[str, bytes]:
@@ -271,24 +279,58 @@ def answer_for(site: Site) -> Texts:
     return lambda numbers: (article_text(articles[n]) for n in numbers)
 
 
-def files_from_sources(config: Config, refs: Sequence[SourceRef], ask: Texts) -> dict[str, bytes]:
+def files_from_sources(config: Config, refs: Sequence[SourceRef], ask: Texts, warmed: Warmed | None = None,
+                       ) -> dict[str, bytes]:
     """`site_files` of a site given as `index_files` takes it, always built (not looked up first).
 
-    A `standby.Standby` job: this process may have no articles, only `refs` (plain data), and asks
-    the one that has them for the texts it needs (`ask(numbers)` → a list of `ArticleText`)."""
+    The job of a `standby` process: that process may have no articles, only `refs` (plain data),
+    and asks the one that has them for the texts it needs (`ask(numbers)` → a list of `ArticleText`)."""
     from ordbog import workers
     from ordbog.search import indexcache
 
     with workers.gc_paused():  # millions of small objects, no cycles: collections would only rescan the heap
         files = {
             urls.output_path(config, urls.search_index_url(config, name)): data
-            for name, data in sources_index_files(config, refs, ask)
+            for name, data in sources_index_files(config, refs, ask, warmed)
         }
     key = indexcache.articles_key(config, refs)
     if key is not None:
         indexcache.store(key, files)
     workers.release_free_memory()  # the index build's temporary arrays and texts: not kept by the build's peak
     return files
+
+
+@dataclass(frozen=True)
+class Warmed:
+    """The records an index build reads first, read ahead (`warm`)."""
+
+    texts: PackStore | None  # `search.textcache`'s store, every shard read
+    splits: SplitMemory  # `search.splitcache`'s record, read
+
+
+def warm(config: Config) -> Warmed:
+    """Load what an index build of `config`'s site needs before it has the site: its modules and
+    libraries, and its caches' records (a `standby` process does this while the build analyses)."""
+    import numpy  # noqa: F401
+
+    from ordbog.search import engine, index, indexer, splitcache, textcache  # noqa: F401
+
+    store = textcache.open_store()
+    if store is not None:
+        store.load_all()
+    splits = splitcache.Remembered(config)
+    splits.previous()
+    return Warmed(store, splits)
+
+
+def standby(config: Config) -> Standby | None:
+    """A process forked now that gets ready to build the site's index files (`warm`), or None when
+    search is off; `build` gives it the job (`files_from_sources`) or cancels it."""
+    if not config.file.search.enabled:
+        return None
+    from ordbog.standby import Standby
+
+    return Standby(lambda: warm(config))
 
 
 def likely_cached(config: Config, sources: Sequence[Source]) -> bool:
