@@ -183,35 +183,3 @@ def test_field_sums_in_one_sort_equal_two_sorts(texts: list[ArticleText]) -> Non
     finally:
         indexer._field_sums = original
     assert seen and all(one == two for one, two in seen)
-
-
-# every value an index file holds: text keys; text (any code point a decoded file can hold:
-# no lone surrogates), whole numbers, lists, nested objects; floats only in the manifest's tables
-JSON_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
-
-
-def json_values(leaves: st.SearchStrategy) -> st.SearchStrategy:
-    return st.recursive(leaves, lambda inner: st.lists(inner, max_size=5) | st.dictionaries(JSON_TEXT, inner, max_size=5),
-                        max_leaves=25)
-
-
-WHOLE = st.none() | st.booleans() | st.integers(-(2**53), 2**53) | JSON_TEXT
-
-
-def python_json(value) -> bytes:
-    import json
-
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
-
-
-@settings(max_examples=300)
-@given(json_values(WHOLE))
-def test_the_index_files_json_is_the_bytes_pythons_json_module_writes(value) -> None:
-    assert web._dump(value) == python_json(value)
-
-
-@given(json_values(WHOLE | st.floats(allow_nan=False, allow_infinity=False)))
-def test_floats_read_back_the_same_though_some_are_written_shorter(value) -> None:
-    import json
-
-    assert json.loads(web._dump(value)) == value  # 1e-06 is written 1e-6

@@ -196,7 +196,6 @@ def _import_extras() -> None:
     while this thread runs a module's first import inherits that module's import lock, held for
     ever (if the child ever imports the module, it waits for ever)."""
     import numpy  # noqa: F401
-    import orjson  # noqa: F401
 
     from ordbog.search import engine, index, indexcache, indexer, textcache, web  # noqa: F401
 

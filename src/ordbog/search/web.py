@@ -22,6 +22,7 @@ rebuild never mixes old and new files in a browser cache):
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -192,12 +193,7 @@ def doc_records(ix: search_index.SearchIndex) -> Iterator[dict]:
 
 
 def _dump(data: object) -> bytes:
-    """Compact JSON in UTF-8, keys sorted, made by orjson (5× faster than the json module): without
-    floats, the very bytes of `json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",",
-    ":"))` (a test compares); a float may be written shorter (1e-6, not 1e-06), with the same value."""
-    import orjson  # here: it takes ~20 ms to import, and only the process that builds the index needs it
-
-    return orjson.dumps(data, option=orjson.OPT_SORT_KEYS)
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
 def index_files(config: Config, site: Site) -> Iterator[tuple[str, bytes]]:
@@ -316,7 +312,6 @@ def warm(config: Config) -> Warmed:
     """Load what an index build of `config`'s site needs before it has the site: its modules and
     libraries, and its caches' records (a `standby` process does this while the build analyses)."""
     import numpy  # noqa: F401
-    import orjson  # noqa: F401
 
     from ordbog.search import engine, index, indexer, splitcache, textcache  # noqa: F401
 
