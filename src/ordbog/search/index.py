@@ -153,13 +153,13 @@ def build_index(config: Config, site: Site, synonyms: Mapping[str, tuple[str, ..
 
 def index_sources(config: Config, prepared: Iterable[tuple[ArticleText, Tokenised]],
                   synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True,
-                  splits: SplitMemory | None = None) -> SearchIndex:
+                  splits: SplitMemory | None = None, passage_texts: bool = True) -> SearchIndex:
     """`build_index` of `textcache.prepared_from`'s (or `prepared_articles`') articles, keeping the
     compound splits between builds (`splits`, by default `search.splitcache.Remembered(config)`)."""
     from ordbog.search import splitcache
 
     splits = splits if splits is not None else splitcache.Remembered(config)
-    return index_prepared(config, prepared, synonyms, key, passage_terms, splits=splits)
+    return index_prepared(config, prepared, synonyms, key, passage_terms, splits=splits, passage_texts=passage_texts)
 
 
 def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[str, tuple[str, ...]], key: str = "") -> SearchIndex:
@@ -172,10 +172,12 @@ def index_texts(config: Config, texts: Iterable[ArticleText], synonyms: Mapping[
 
 def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised | None]],
                    synonyms: Mapping[str, tuple[str, ...]], key: str = "", passage_terms: bool = True,
-                   splits: SplitMemory | None = None) -> SearchIndex:
+                   splits: SplitMemory | None = None, passage_texts: bool = True) -> SearchIndex:
     """`index_texts` of (text, `indexer.tokenise(text)` or None to compute it) pairs.
 
-    `splits` keeps the words' compound splits from one build to the next (`search.splitcache`)."""
+    `splits` keeps the words' compound splits from one build to the next (`search.splitcache`).
+    `passage_texts=False`: every passage's heading, anchor and text read as "" (for a reader of
+    postings only, that takes the texts from the items itself: `search.web`)."""
     indexer = Indexer(passage_terms)
     docs: list[Doc] = []
     p_docs, p_kinds = array("i"), array("b")
@@ -192,9 +194,12 @@ def index_prepared(config: Config, items: Iterable[tuple[ArticleText, Tokenised 
                 questions[len(p_docs)] = next(asked)
             p_docs.append(n)
             p_kinds.append(PASSAGE_KINDS.index(kind))
-            for string in (heading, anchor, text):
-                blob += string.encode("utf-8")
-                ends.append(len(blob))
+            if passage_texts:
+                for string in (heading, anchor, text):
+                    blob += string.encode("utf-8")
+                    ends.append(len(blob))
+    if not passage_texts:
+        ends = array("q", bytes(8 * (3 * len(p_docs) + 1)))  # every string empty
     # pass 1's texts (and a cold build's text cache entries, written when `items` ended) are freed
     # now: hand their heap back before pass 2 instead of holding it to the end of the build
     from ordbog import workers

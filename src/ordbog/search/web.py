@@ -36,6 +36,7 @@ from ordbog.model import Site, Source
 if TYPE_CHECKING:  # the index (and numpy) load only when a build writes search files
     from ordbog.packstore import PackStore
     from ordbog.search import index as search_index
+    from ordbog.search.articletext import ArticleText
     from ordbog.search.indexcache import SourceRef
     from ordbog.search.indexer import SplitMemory
     from ordbog.search.textcache import Texts
@@ -177,6 +178,12 @@ def front_coded(terms: list[str]) -> str:
     return "\n".join([f"{k}{term[k:]}" for k, term in zip(shared.tolist(), terms)])
 
 
+def doc_record(config: Config, text: ArticleText) -> dict:
+    """An article's record for d/<doc>.json: what the results show (`doc_records` of its index)."""
+    return {"slug": text.slug, "url": urls.article_url(config, text.slug), "title": text.title,
+            "description": text.description, "p": [list(passage) for passage in text.passages]}
+
+
 def doc_records(ix: search_index.SearchIndex) -> Iterator[dict]:
     """Per article (in order) its record for d/<doc>.json; made one at a time."""
     from ordbog.search.indexer import PASSAGE_KINDS
@@ -213,8 +220,16 @@ def sources_index_files(config: Config, refs: Sequence[SourceRef], texts: Texts,
 
     warmed = warmed if warmed is not None else warm(config)
     synonyms = search_index.synonyms_for(config, ((ref.aliases, ref.title) for ref in refs))
-    prepared = textcache.prepared_from(config, refs, texts, warmed.texts)
-    ix = search_index.index_sources(config, prepared, synonyms, passage_terms=False, splits=warmed.splits)
+    docs: list[bytes] = []  # d/<n>.json, made from each article's text as the index reads it
+
+    def recorded(prepared: Iterable[textcache.Prepared]) -> Iterator[textcache.Prepared]:
+        for text, tokenised in prepared:
+            docs.append(_dump(doc_record(config, text)))
+            yield text, tokenised
+
+    prepared = recorded(textcache.prepared_from(config, refs, texts, warmed.texts))
+    ix = search_index.index_sources(config, prepared, synonyms, passage_terms=False, splits=warmed.splits,
+                                    passage_texts=False)
     digest = hashlib.sha256()
 
     def named(name: str, data: bytes) -> tuple[str, bytes]:
@@ -236,8 +251,8 @@ def sources_index_files(config: Config, refs: Sequence[SourceRef], texts: Texts,
                                                title_postings(ix.docs), question_postings(ix), extra_df), 1):
         yield named(f"p/{count - 1}.json", _dump(shard))
     del every, spans, lengths
-    for n, record in enumerate(doc_records(ix)):
-        yield named(f"d/{n}.json", _dump(record))
+    for n, data in enumerate(docs):
+        yield named(f"d/{n}.json", data)
     tables = analyzer.export_tables()
     tables["synonyms"] = {k: list(v) for k, v in ix.synonyms.items()}
     manifest = {
