@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from ordbog import build, workers
+from ordbog import build, link, workers
 from ordbog.config import load_config
 from tests.conftest import article, write_content
 
@@ -59,6 +59,6 @@ def test_the_search_index_of_a_site_is_the_same_before_and_after_linking(tmp_pat
     assert cfg is not None, diags
     articles, _ = build.analyse_all(build.load.load_sources(cfg.content_dir)[0], cfg)
     unlinked, _ = build.unlinked_site(articles, [])
-    linked, _ = build.link.link_site(cfg, unlinked)
+    linked, _ = link.link_site(cfg, unlinked)
     assert any(a.links for a in linked.articles)  # the fixture does get links
     assert build.site_extras(cfg, linked) == build.site_extras(cfg, unlinked)

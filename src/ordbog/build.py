@@ -9,7 +9,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from ordbog import analyse, cache, link, load, render, standby, workers, write
+# link and render are imported where first used: for a small site that is after the search index's
+# process has its job, so their imports (Jinja2, Babel, the link index's …) overlap its work
+from ordbog import analyse, cache, load, standby, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -46,14 +48,16 @@ def make_site(config: Config) -> tuple[Site, list[Diagnostic]]:
 
 
 def site_from_articles(config: Config, articles: list[Article], diags: list[Diagnostic],
-                       link_site: Callable[[Config, Site], tuple[Site, list[Diagnostic]]] = link.link_site,
+                       link_site: Callable[[Config, Site], tuple[Site, list[Diagnostic]]] | None = None,
                        ) -> tuple[Site, list[Diagnostic]]:
-    """The whole-site steps after analysis: check `related`, sort, link.
+    """The whole-site steps after analysis: check `related`, sort, link (`link.link_site`).
 
     The live preview calls this too, with a `link_site` that relinks only what can change.
     """
+    from ordbog import link
+
     site, diags = unlinked_site(articles, diags)
-    site, found = link_site(config, site)
+    site, found = (link_site or link.link_site)(config, site)
     return site, diags + found
 
 
@@ -122,6 +126,8 @@ def _build(config: Config, keep_going: bool, progress: Progress | None, early: s
         if ready is not None:
             ready.cancel()
     try:
+        from ordbog import link, render
+
         site, found = link.link_site(config, site)
         diags += found
         _stop_on_errors(diags, keep_going)

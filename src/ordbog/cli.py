@@ -97,9 +97,15 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
             ready.cancel()  # nothing left to stop once the build used it
 
 
-def _run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool, ready: Standby | None) -> int:
+def _template_error() -> type[Exception]:
+    """Jinja2's TemplateError, imported only when a build fails (the build imports Jinja2 later
+    than this function starts it: see build.py)."""
     from jinja2 import TemplateError
 
+    return TemplateError
+
+
+def _run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool, ready: Standby | None) -> int:
     from ordbog.build import build_and_write
 
     with _progress_bar(not quiet and rich_sees_a_terminal() and err.is_terminal) as bar:
@@ -121,7 +127,7 @@ def _run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool, ready: S
                 err.print(f"Bygningen stoppede: {n} fejl. Det tidligere output er urørt. "
                           "Ret fejlene, eller brug --keep-going for at bygge resten.", style="red")
             return EXIT_USAGE if usage else EXIT_CONTENT
-        except TemplateError as exc:  # a site's own template: its file and line, not a traceback
+        except _template_error() as exc:  # a site's own template: its file and line, not a traceback
             from ordbog.preview.session import template_diagnostic
 
             if bar:
