@@ -39,7 +39,13 @@ class Standby(workers.Background):
         self._answer: Ask = _unasked
         # idle until `start`; daemonic: a parent that exits without `cancel` (a bug) stops it
         # instead of waiting for it (multiprocessing joins other children at exit) for ever
-        super().__init__(lambda: self._serve(warm), worth_it=forking, busy=False, daemon=True)
+        try:
+            super().__init__(lambda: self._serve(warm), worth_it=forking, busy=False, daemon=True)
+        except BaseException:  # Ctrl-C during the fork (the process is stopped already)
+            for end in (self._from_parent, self._to_child):
+                if end is not None:
+                    end.close()
+            raise
         if self._from_parent is not None:
             if self._proc is not None:
                 self._from_parent.close()  # the child's end
@@ -87,10 +93,14 @@ class Standby(workers.Background):
     def _reply(self, question: Any) -> None:
         try:
             reply = ("value", self._answer(question))
-        except Exception as exc:  # noqa: BLE001 - raised in the job, which hands it back
+        except BaseException as exc:  # noqa: BLE001 - raised in the job, which hands it back
             reply = ("error", exc)
         try:
-            self._to_child.send_bytes(pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL))
+            data = pickle.dumps(reply, protocol=pickle.HIGHEST_PROTOCOL)
+        except BaseException as exc:  # noqa: BLE001 - an answer or error that cannot be sent: its story
+            data = pickle.dumps(("error", RuntimeError(f"the answer could not be sent: {type(exc).__name__}: {exc}")))
+        try:
+            self._to_child.send_bytes(data)
         except OSError:
             pass  # the process died: the reader then sees its end of file
 

@@ -325,11 +325,11 @@ class Background:
     def _read(self) -> None:
         """In a thread: take the child's answer off the pipe as soon as it comes."""
         try:
-            self._received.append(("value", self._receive()))
-        except EOFError:
+            self._received.append(self._receive())
+        except EOFError:  # the pipe's end: the child died without a word
             self._received.append(("eof", None))
-        except BaseException as exc:  # the job's own error (re-raised by `.result()`), or a broken pipe
-            self._received.append(("raise", exc))
+        except BaseException as exc:  # this thread's own failure (the child may still be waiting)
+            self._received.append(("failed", exc))
 
     def _child(self, conn) -> None:
         _die_with_parent()
@@ -349,19 +349,20 @@ class Background:
             conn.send_bytes(pickle.dumps(("value", value), protocol=pickle.HIGHEST_PROTOCOL))
         conn.close()
 
-    def _receive(self) -> Any:
+    def _receive(self) -> tuple[str, Any]:
+        """("value", the job's value) or ("raise", the job's own error)."""
         kind, value = pickle.loads(self._conn.recv_bytes())
         while kind == "ask":  # a question from the job (`standby.Standby`), answered from this thread
             self._reply(value)
             kind, value = pickle.loads(self._conn.recv_bytes())
         if kind == "error":
-            raise value
+            return "raise", value  # returned, not raised here: its EOFError is no end of the pipe
         if kind == "files":
             count, value = value, {}
             for _ in range(count):
                 name = self._conn.recv_bytes().decode("utf-8")
                 value[name] = self._conn.recv_bytes()
-        return value
+        return "value", value
 
     def _reply(self, question: Any) -> None:
         raise RuntimeError("a Background job asks nothing")
@@ -371,10 +372,12 @@ class Background:
             return self._fn()
         try:
             self._reader.join()
-            kind, value = self._received[0] if self._received else ("eof", None)
-        finally:
-            self._finish(kill=False)
-        if kind == "raise":
+        except BaseException:  # Ctrl-C while waiting: the job's result will never be read
+            self._finish(kill=True)
+            raise
+        kind, value = self._received[0] if self._received else ("eof", None)
+        self._finish(kill=kind == "failed")  # the reader failed: the child may wait for it for ever
+        if kind in ("raise", "failed"):
             raise value
         if kind == "eof":  # the child died without a word (killed, out of memory): do the work here
             return self._fn()
