@@ -201,9 +201,9 @@ def _import_extras() -> None:
     """Load what the extras need before the render thread forks workers beside them: a child forked
     while this thread runs a module's first import inherits that module's import lock, held for
     ever (if the child ever imports the module, it waits for ever)."""
-    import numpy  # noqa: F401
+    from ordbog.search import web
 
-    from ordbog.search import engine, index, indexcache, indexer, textcache, web  # noqa: F401
+    web.import_builder()
 
 
 def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:

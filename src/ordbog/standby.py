@@ -47,11 +47,7 @@ class Standby(workers.Background):
                     end.close()
             raise
         if self._from_parent is not None:
-            if self._proc is not None:
-                self._from_parent.close()  # the child's end
-            else:
-                self._to_child.close()
-                self._to_child = None
+            self._from_parent.close()  # the child's end (`_finish` closes this one's)
 
     def start(self, fn: Callable[..., Any], *args: Any, answer: Ask = None) -> None:
         """Give the process its job: `fn(*args, warmed=…, ask=…)`; `fn` and `args` must pickle (by

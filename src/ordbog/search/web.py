@@ -179,24 +179,9 @@ def front_coded(terms: list[str]) -> str:
 
 
 def doc_record(config: Config, text: ArticleText) -> dict:
-    """An article's record for d/<doc>.json: what the results show (`doc_records` of its index)."""
+    """An article's record for d/<doc>.json: what a search result shows of it."""
     return {"slug": text.slug, "url": urls.article_url(config, text.slug), "title": text.title,
             "description": text.description, "p": [list(passage) for passage in text.passages]}
-
-
-def doc_records(ix: search_index.SearchIndex) -> Iterator[dict]:
-    """Per article (in order) its record for d/<doc>.json; made one at a time."""
-    from ordbog.search.indexer import PASSAGE_KINDS
-
-    strings = ix.passages.strings  # decoded straight from the blob's buffer: no copy of the whole blob
-    blob, ends = memoryview(strings.blob), strings.offsets.tolist()
-    kinds = ix.passages.kinds.tolist()
-    for n, d in enumerate(ix.docs):
-        passages = []
-        for i in ix.passages.of_doc(n):
-            heading, anchor, text = (str(blob[ends[j] : ends[j + 1]], "utf-8") for j in range(3 * i, 3 * i + 3))
-            passages.append([PASSAGE_KINDS[kinds[i]], heading, anchor, text])
-        yield {"slug": d.slug, "url": d.url, "title": d.title, "description": d.description, "p": passages}
 
 
 def _dump(data: object) -> bytes:
@@ -323,12 +308,18 @@ class Warmed:
     splits: SplitMemory  # `search.splitcache`'s record, read
 
 
+def import_builder() -> None:
+    """Import everything an index build uses (numpy, the index modules)."""
+    import numpy  # noqa: F401
+
+    from ordbog.search import engine, index, indexcache, indexer, splitcache, textcache  # noqa: F401
+
+
 def warm(config: Config) -> Warmed:
     """Load what an index build of `config`'s site needs before it has the site: its modules and
     libraries, and its caches' records (a `standby` process does this while the build analyses)."""
-    import numpy  # noqa: F401
-
-    from ordbog.search import engine, index, indexer, splitcache, textcache  # noqa: F401
+    import_builder()
+    from ordbog.search import splitcache, textcache
 
     store = textcache.open_store()
     if store is not None:
