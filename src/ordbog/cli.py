@@ -87,14 +87,16 @@ def _progress_bar(show: bool) -> AbstractContextManager[Any]:
 def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -> int:
     # forked first (before this process imports the build, and before a progress bar's thread):
     # it loads the search index's libraries meanwhile (`build.build`'s `ready`)
+    from ordbog import interrupt
     from ordbog.search import web as search_web
 
-    ready = search_web.standby(cfg)
-    try:
-        return _run_build(cfg, keep_going, force, quiet, ready)
-    finally:
-        if ready is not None:
-            ready.cancel()  # nothing left to stop once the build used it
+    with interrupt.deadline():  # Ctrl-C: the build stops by its own cleanup, or at the deadline
+        ready = search_web.standby(cfg)
+        try:
+            return _run_build(cfg, keep_going, force, quiet, ready)
+        finally:
+            if ready is not None:
+                ready.cancel()  # nothing left to stop once the build used it
 
 
 def _template_error() -> type[Exception]:

@@ -24,12 +24,13 @@ import json
 import multiprocessing
 import os
 import pickle
+import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
-from ordbog import analyse, cache
+from ordbog import analyse, cache, interrupt
 from ordbog.config import Config
 from ordbog.diagnostics import Diagnostic
 from ordbog.model import Article, Source
@@ -106,7 +107,6 @@ def _die_with_parent() -> None:
     """A worker of a killed build must not run on (Linux: PR_SET_PDEATHSIG; elsewhere nothing)."""
     try:
         import ctypes
-        import signal
 
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
@@ -117,10 +117,8 @@ def _die_with_parent() -> None:
 def _pool_worker() -> None:
     """A pool worker: dies with its parent, and leaves Ctrl-C to the parent (which stops the pool);
     a worker killed by it mid-chunk would never send that chunk, and the pool would wait for ever."""
-    import signal
-
-    _die_with_parent()
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    _die_with_parent()
 
 
 @contextmanager
@@ -134,13 +132,16 @@ def _ctrl_c_deferred() -> Iterator[list[int]]:
     waits for it for ever. Around starting a thread: interrupted while `Thread.start` waits for
     it, the caller would lose the running thread (and its pool). Only the main thread runs
     signal handlers, so only it needs this."""
-    import signal
-
     caught: list[int] = []
     if threading.current_thread() is not threading.main_thread():
         yield caught
         return
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: caught.append(signum))
+
+    def note(signum: int, frame: object) -> None:
+        caught.append(signum)
+        interrupt.noted()  # its deadline runs from now
+
+    previous = signal.signal(signal.SIGINT, note)
     try:
         yield caught
     finally:
@@ -243,6 +244,9 @@ class Alongside:
 
         def run() -> None:
             _THREAD.alongside = True
+            # Ctrl-C is the main thread's; workers forked from here inherit this mask, so a worker
+            # not yet ignoring it (before `_pool_worker`) cannot be killed by it either
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
             try:
                 self._outcome.append((True, fn()))
             except BaseException as exc:  # re-raised by `.result()`

@@ -23,7 +23,7 @@ from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from ordbog import spare
+from ordbog import interrupt, spare
 from ordbog.diagnostics import BuildError, error
 
 MARKER = ".ordbog-output"
@@ -180,6 +180,13 @@ def write_site(files: Mapping[str, bytes], out: Path, content_dir: Path, force: 
 def _write_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | None) -> None:
     reused = kept is not None and kept.site.is_dir()
     staging = kept.site if reused else Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    # a spare is kept, half refreshed or not; a fresh staging folder goes even on a forced exit
+    with interrupt.Staging(None if reused else staging) as guard:
+        _fill_and_swap(files, out, kept, reused, staging, guard)
+
+
+def _fill_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | None, reused: bool,
+                   staging: Path, guard: interrupt.Staging) -> None:
     try:
         if reused:  # the site before last, brought up to date in place
             spare.refresh(staging, files, _file_mode(), MARKER, _unchanged, _write_file)
@@ -189,15 +196,19 @@ def _write_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | N
             _write_tree(staging, files, previous)
         os.chmod(staging, 0o755)
         if out.exists():
-            if _exchange(staging, out):  # staging now holds the previous site
+            with guard.swapping():
+                exchanged = _exchange(staging, out)  # then staging holds the previous site
+                if not exchanged:  # two renames: a kill between them leaves the old site in .old-*/site
+                    old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
+                    os.rename(out, old / "site")
+                    os.rename(staging, out)
+            if exchanged:
                 _keep_or_remove(staging, kept, reused)
-            else:  # two renames: a kill between them leaves the old site in .old-*/site
-                old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
-                os.rename(out, old / "site")
-                os.rename(staging, out)
+            else:
                 _remove_tree(old)
         else:
-            os.rename(staging, out)
+            with guard.swapping():
+                os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         recover_interrupted(out)  # a failure between the fallback renames must not lose the old site
