@@ -168,6 +168,25 @@ def test_ctrl_c_while_forking_is_noted_and_raised_after_the_fork() -> None:
     assert signal.getsignal(signal.SIGINT) is before  # and a later Ctrl-C raises as usual
 
 
+def test_ctrl_c_while_a_pool_works_is_raised_between_its_chunks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Raised wherever the main thread is, Ctrl-C can land inside the pool's own code while it holds
+    one of its locks, and the pool's shutdown then waits for that lock for ever: it is raised
+    from outside the pool's code, and the pool is gone after."""
+    import multiprocessing
+    import signal
+    import threading
+    import time
+    import traceback
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 1)
+    threading.Timer(0.5, os.kill, args=(os.getpid(), signal.SIGINT)).start()
+    with pytest.raises(KeyboardInterrupt) as caught:
+        workers.map_ordered(lambda _: time.sleep(0.3), range(200))
+    assert traceback.extract_tb(caught.value.__traceback__)[-1].name == "_stop_if_asked"
+    assert not multiprocessing.active_children()
+
+
 def test_ctrl_c_wrapped_in_another_error_still_reads_as_ctrl_c(tmp_path, monkeypatch) -> None:
     # Python 3.11 wraps a KeyboardInterrupt raised while a class is created (a module's first
     # import) in RuntimeError("Error calling __set_name__ …"): the build must still exit 130

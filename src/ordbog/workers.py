@@ -27,6 +27,8 @@ import pickle
 import signal
 import threading
 from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -176,27 +178,24 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
                 progress(1)
         return results
     chunks = [(start, min(start + CHUNK, len(items))) for start in range(0, len(items), CHUNK)]
-    # beside a busy thread (`Alongside`), a fresh pool every few chunks (not Pool's maxtasksperchild:
-    # workers it forks from its own thread get PR_SET_PDEATHSIG from that thread, which kills them
-    # at pool shutdown, possibly holding the task queue's lock: terminate() then hangs)
+    # beside a busy thread (`Alongside`), a fresh pool every few chunks (workers forked by a pool's
+    # own thread would get PR_SET_PDEATHSIG from that thread, and die with it)
     _JOB = (fn, items)
     frozen_by_others = gc.get_freeze_count() > 0  # the preview's frozen site: left frozen
     gc.freeze()  # workers then share the parent's objects instead of copying them when the collector runs
+    results = []
+
+    def take(chunk: list[Any]) -> None:
+        results.extend(chunk)
+        if progress:
+            progress(len(chunk))
+
     try:
-        results = []
         first = 0
         while first < len(chunks):
             n_jobs = pool_size() if beside else n_jobs
             last = first + n_jobs * RECYCLE if beside else len(chunks)
-            with _ctrl_c_deferred() as interrupted:
-                pool = multiprocessing.get_context("fork").Pool(n_jobs, initializer=_pool_worker)
-            with pool:
-                if interrupted:
-                    raise KeyboardInterrupt
-                for chunk in _chunks_of(pool.imap(_run_chunk, chunks[first:last]), chunks[first:last]):
-                    results.extend(chunk)
-                    if progress:
-                        progress(len(chunk))
+            _run_in_pool(n_jobs, chunks[first:last], take)
             first = last
         return results
     finally:
@@ -205,25 +204,50 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
             gc.unfreeze()
 
 
-def _chunks_of(results: Any, bounds: list[tuple[int, int]]) -> Iterator[list[Any]]:
-    """A pool's `imap` results, in order, watching for `Alongside.cancel()` while waiting.
+def _run_in_pool(n_jobs: int, bounds: list[tuple[int, int]], take: Callable[[list[Any]], Any]) -> None:
+    """`take(_run_chunk(bound))` for each of `bounds` in order, the chunks run by `n_jobs` forked workers.
+
+    A ProcessPoolExecutor, not a multiprocessing.Pool: stopped early (Ctrl-C, `Alongside.cancel()`,
+    an error), a Pool's `terminate()` stops reading results while its workers still send them, and
+    waits for ever for a pipe lock held by a worker blocked on a full pipe (a large chunk of
+    pages). The executor lets each worker finish its chunk, reading meanwhile, and then stops.
+
+    Ctrl-C is noted meanwhile (`_ctrl_c_deferred`) and raised between waits for chunks: raised
+    anywhere, it can land inside the executor's code while that holds one of its locks.
 
     An item that raised in a worker is run again here: its exception then carries its own
-    traceback (lost in pickling), which names e.g. a template's file and line."""
-    for bound in bounds:
-        while True:
-            try:
-                chunk = results.next(timeout=0.2)
-                break
-            except multiprocessing.TimeoutError:
-                if _STOP.is_set():
-                    raise Cancelled() from None
-            except Exception:
-                _run_chunk(bound)  # raises the same error, with its traceback
-                raise
-        if _STOP.is_set():
-            raise Cancelled()
-        yield chunk
+    traceback (lost in pickling), which names e.g. a template's file and line. A chunk whose
+    worker died (killed, out of memory) is run here."""
+    context = multiprocessing.get_context("fork")
+    with _ctrl_c_deferred() as interrupted:
+        executor = ProcessPoolExecutor(n_jobs, mp_context=context, initializer=_pool_worker)
+        try:
+            futures = [executor.submit(_run_chunk, bound) for bound in bounds]
+            for bound, future in zip(bounds, futures):
+                while True:
+                    _stop_if_asked(interrupted)
+                    try:
+                        chunk = future.result(timeout=0.2)
+                        break
+                    except TimeoutError:
+                        pass
+                    except BrokenProcessPool:
+                        chunk = _run_chunk(bound)
+                        break
+                    except Exception:
+                        _run_chunk(bound)  # raises the same error, with its traceback
+                        raise
+                _stop_if_asked(interrupted)
+                take(chunk)
+        finally:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _stop_if_asked(interrupted: list[int]) -> None:
+    if interrupted:
+        raise KeyboardInterrupt
+    if _STOP.is_set():
+        raise Cancelled()
 
 
 class Cancelled(Exception):
