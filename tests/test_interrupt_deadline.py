@@ -122,3 +122,34 @@ def test_outside_a_build_ctrl_c_is_python_s_own() -> None:
         assert signal.getsignal(signal.SIGINT) is not before
     assert signal.getsignal(signal.SIGINT) is before
     interrupt.noted()  # no deadline set: nothing happens
+
+
+def test_a_ctrl_c_python_swallowed_still_stops_the_build_before_the_swap(write_site, make_config, monkeypatch,
+                                                                          tmp_path: Path) -> None:
+    """Python swallows a KeyboardInterrupt raised in a finalizer ("Exception ignored in …"): the
+    noted Ctrl-C still stops the build before its output replaces the previous one."""
+    from ordbog import build, render
+    from tests.conftest import article
+    from tests.test_hardening_write import tree
+
+    config = make_config(write_site({"knae.md": article("Knæ", "Om knæet.\n")}))
+    build.build_and_write(config)
+    before = tree(config.output_dir)
+    render_site = render.render_site
+
+    def swallowed(*args, **kwargs):  # the handler ran, its exception went nowhere
+        interrupt.noted()
+        return render_site(*args, **kwargs)
+
+    monkeypatch.setattr(render, "render_site", swallowed)
+    (config.content_dir / "hofte.md").write_text(article("Hofte", "Om hoften.\n"), encoding="utf-8")
+    with interrupt.deadline(grace=30):
+        try:
+            build.build_and_write(config)
+        except KeyboardInterrupt:
+            pass
+        else:
+            raise AssertionError("the build went on after Ctrl-C")
+    assert tree(config.output_dir) == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("._site.")]
+    interrupt.raise_if_requested()  # the deadline is over: nothing is raised

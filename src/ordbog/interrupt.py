@@ -69,6 +69,13 @@ def noted() -> None:
     threading.Thread(target=_expire, args=(done, grace), name="ordbog-ctrl-c-deadline", daemon=True).start()
 
 
+def raise_if_requested() -> None:
+    """KeyboardInterrupt if Ctrl-C came meanwhile: Python swallows the exception when it lands in a
+    finalizer or weakref callback ("Exception ignored in …"), and the build would go on."""
+    if _state and _state["owner"] == os.getpid() and _state["armed"]:
+        raise KeyboardInterrupt
+
+
 def _expire(done: threading.Event, grace: float) -> None:
     if not done.wait(grace):
         exit_now()

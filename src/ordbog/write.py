@@ -195,6 +195,7 @@ def _fill_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | No
             previous = out if (out / MARKER).is_file() and not out.is_symlink() else None
             _write_tree(staging, files, previous)
         os.chmod(staging, 0o755)
+        interrupt.raise_if_requested()  # a Ctrl-C swallowed meanwhile still stops the swap
         if out.exists():
             with guard.swapping():
                 exchanged = _exchange(staging, out)  # then staging holds the previous site
