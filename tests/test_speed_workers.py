@@ -187,6 +187,24 @@ def test_ctrl_c_while_a_pool_works_is_raised_between_its_chunks(monkeypatch: pyt
     assert not multiprocessing.active_children()
 
 
+def test_a_worker_that_dies_has_its_work_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker killed mid-chunk (out of memory, a crash in a C library) does not hang the pool or
+    lose its chunk: what the dead pool did not finish is run in this process."""
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    here = os.getpid()
+
+    def dose(i: int) -> tuple[int, bool]:
+        if i == 5 and os.getpid() != here:
+            os._exit(9)  # the worker dies without a word
+        return i * 2, os.getpid() == here
+
+    got = workers.map_ordered(dose, range(40))
+    assert [value for value, _ in got] == [i * 2 for i in range(40)]
+    assert got[5] == (10, True)  # done here
+    assert not all(done_here for _, done_here in got)  # the rest mostly by the workers
+
+
 def test_ctrl_c_wrapped_in_another_error_still_reads_as_ctrl_c(tmp_path, monkeypatch) -> None:
     # Python 3.11 wraps a KeyboardInterrupt raised while a class is created (a module's first
     # import) in RuntimeError("Error calling __set_name__ …"): the build must still exit 130
