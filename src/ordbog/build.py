@@ -11,7 +11,7 @@ from pathlib import Path
 
 # link and render are imported where first used: for a small site that is after the search index's
 # process has its job, so their imports (Jinja2, Babel, the link index's …) overlap its work
-from ordbog import analyse, cache, interrupt, load, standby, workers, write
+from ordbog import analyse, cache, load, standby, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -214,7 +214,6 @@ def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:
 def build_and_write(config: Config, keep_going: bool = False, force: bool = False,
                     progress: Progress | None = None, ready: standby.Standby | None = None) -> BuildResult:
     result = build(config, keep_going=keep_going, progress=progress, ready=ready)
-    interrupt.raise_if_requested()
     write.check_output_dir(config.output_dir, config.content_dir, force)
     write.write_site(result.files, config.output_dir, config.content_dir, force=force)
     return result

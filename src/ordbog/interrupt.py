@@ -32,7 +32,7 @@ MESSAGE = ("\nAfbrudt (Ctrl-C). ordbog stoppede straks, uden at rydde op; "
            "det tidligere output er urørt.\n")
 
 _state: dict[str, object] = {}  # "owner": pid, "done": Event, "armed": bool (while a deadline is set)
-_staging: set[Path | None] = set()
+_staging: set[Path] = set()
 _lock = threading.Lock()  # over _staging
 
 
@@ -102,17 +102,16 @@ class Staging:
         self.folder = folder
 
     def __enter__(self) -> Self:
-        if self.folder is not None:
-            with _lock:
-                _staging.add(self.folder)
+        with _lock:
+            _staging.update([self.folder] if self.folder is not None else [])
         return self
 
     def __exit__(self, *exc: object) -> None:
         with _lock:
-            _staging.discard(self.folder)
+            _staging.difference_update([self.folder])
 
     @contextmanager
     def swapping(self) -> Iterator[None]:
         with _lock:
-            _staging.discard(self.folder)
+            _staging.difference_update([self.folder])
             yield
