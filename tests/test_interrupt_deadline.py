@@ -86,7 +86,7 @@ def test_a_folder_being_swapped_in_is_never_removed(tmp_path: Path) -> None:
     done = run(f"""
         holding = threading.Event()
         def swap():
-            with interrupt.Staging(Path({str(staging)!r})) as guard, guard.swapping():
+            with interrupt.Staging(Path({str(staging)!r})) as guard, guard.swapping(Path({str(tmp_path / 'site')!r})):
                 holding.set()
                 time.sleep(60)  # e.g. the rename, stuck
         threading.Thread(target=swap, daemon=True).start()
@@ -153,3 +153,47 @@ def test_a_ctrl_c_python_swallowed_still_stops_the_build_before_the_swap(write_s
     assert tree(config.output_dir) == before
     assert not [p for p in tmp_path.iterdir() if p.name.startswith("._site.")]
     interrupt.raise_if_requested()  # the deadline is over: nothing is raised
+
+
+def test_a_ctrl_c_during_the_swap_comes_after_it_and_says_the_new_output_is_in_place(
+        write_site, make_config, monkeypatch, tmp_path: Path) -> None:
+    """The swap is the build's point of no return: a Ctrl-C while it runs is raised once the new
+    site is in place, and the user is told so (not that the previous output is untouched)."""
+    from ordbog import build, write
+    from tests.conftest import article
+    from tests.test_hardening_write import tree
+
+    config = make_config(write_site({"knae.md": article("Knæ", "Om knæet.\n")}))
+    build.build_and_write(config)
+    (config.content_dir / "hofte.md").write_text(article("Hofte", "Om hoften.\n"), encoding="utf-8")
+    reference = make_config(config.content_dir, tmp_path / "reference")
+    build.build_and_write(reference)
+    exchange = write._exchange
+
+    def ctrl_c_meanwhile(a: Path, b: Path) -> bool:
+        os.kill(os.getpid(), signal.SIGINT)
+        time.sleep(0.2)  # the handler runs here: it notes the Ctrl-C, and the swap goes on
+        return exchange(a, b)
+
+    monkeypatch.setattr(write, "_exchange", ctrl_c_meanwhile)
+    with interrupt.deadline(grace=30):
+        try:
+            build.build_and_write(config)
+        except KeyboardInterrupt:
+            said = interrupt.outcome()
+        else:
+            raise AssertionError("the Ctrl-C was lost")
+    assert said == interrupt.SWAPPED.format(out=config.output_dir.resolve())
+    assert tree(config.output_dir) == tree(reference.output_dir)
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith("._site.")]
+
+
+def test_a_ctrl_c_before_the_swap_says_the_previous_output_is_untouched(tmp_path: Path) -> None:
+    done = run("""
+        with interrupt.deadline(grace=30):
+            try:
+                ctrl_c()
+            except KeyboardInterrupt:
+                print(interrupt.outcome())
+    """)
+    assert done.stdout.strip() == interrupt.KEPT

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 EXAMPLE_DIR = Path(__file__).parent / "example"
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 _KEPT: list[object] = []  # the last build's result
+_OUTCOME: list[str] = []  # what a build stopped by Ctrl-C left in its output folder (interrupt.outcome)
 
 app = typer.Typer(
     name="ordbog",
@@ -94,6 +95,10 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
         ready = search_web.standby(cfg)
         try:
             return _run_build(cfg, keep_going, force, quiet, ready)
+        except BaseException as exc:
+            if isinstance(exc, KeyboardInterrupt) or _interrupted(exc):
+                _OUTCOME[:] = [interrupt.outcome()]  # said by `main`, after "Afbrudt"
+            raise
         finally:
             if ready is not None:
                 ready.cancel()  # nothing left to stop once the build used it
@@ -313,7 +318,7 @@ def main() -> None:
     except KeyboardInterrupt:
         code, interrupted = 130, True
     if interrupted:
-        print("\nAfbrudt (Ctrl-C).", file=sys.stderr)
+        print("\nAfbrudt (Ctrl-C).", *_OUTCOME, file=sys.stderr)
     # an interrupted command ends at once too: the interpreter's teardown would wait for pools a
     # thread of the build may still be running (workers die with this process: PR_SET_PDEATHSIG)
     if (not _KEPT and not interrupted) or sys.getprofile() is not None or sys.gettrace() is not None:

@@ -11,6 +11,10 @@ later, it removes its own staging folders and exits with 130 at once, as if kill
 writer is made to survive (the live output changes only by an atomic swap; a half-refreshed spare
 is checked file by file). A second Ctrl-C does the same at once.
 
+The swap of a new site into the output folder is the build's point of no return: a Ctrl-C
+meanwhile is noted, not raised (`Staging.swapping`), and one after it says that the new output is
+in place (`outcome`), not that the previous one is untouched.
+
 Only the process that set the deadline acts on it: a forked child keeps the handler, and gets
 a plain KeyboardInterrupt.
 """
@@ -28,12 +32,16 @@ from pathlib import Path
 from typing import Self
 
 GRACE = 10.0
-MESSAGE = ("\nAfbrudt (Ctrl-C). ordbog stoppede straks, uden at rydde op; "
-           "det tidligere output er urørt.\n")
+MESSAGE = "\nAfbrudt (Ctrl-C). ordbog stoppede straks, uden at rydde op. {outcome}\n"
+KEPT = "Det tidligere output er urørt."
+SWAPPED = "Det nye output var allerede lagt på plads i {out}."
+UNKNOWN = "Outputmappen rummer enten hele det tidligere eller hele det nye site."
 
-_state: dict[str, object] = {}  # "owner": pid, "done": Event, "armed": bool (while a deadline is set)
+# while a deadline is set: "owner": pid, "done": Event, "armed": bool, "grace": float, "shielded": bool
+_state: dict[str, object] = {}
 _staging: set[Path] = set()
-_lock = threading.Lock()  # over _staging
+_swapped: list[Path] = []  # where the last build under a deadline swapped its new site in (at most one)
+_lock = threading.Lock()  # over _staging and _swapped
 
 
 @contextmanager
@@ -43,11 +51,14 @@ def deadline(grace: float = GRACE) -> Iterator[None]:
         yield
         return
     done = threading.Event()
-    _state.update(owner=os.getpid(), done=done, armed=False, grace=grace)
+    _state.update(owner=os.getpid(), done=done, armed=False, grace=grace, shielded=False)
+    with _lock:
+        _swapped.clear()
 
     def on_ctrl_c(signum: int, frame: object) -> None:
         noted()
-        raise KeyboardInterrupt
+        if not _state.get("shielded"):
+            raise KeyboardInterrupt
 
     previous = signal.signal(signal.SIGINT, on_ctrl_c)
     try:
@@ -81,13 +92,21 @@ def _expire(done: threading.Event, grace: float) -> None:
         exit_now()
 
 
+def outcome() -> str:
+    """What a build stopped by Ctrl-C left in its output folder, in a sentence for the user."""
+    return SWAPPED.format(out=_swapped[0]) if _swapped else KEPT
+
+
 def exit_now() -> None:
     """Remove this build's staging folders, say so and exit with 130, whatever the other threads do.
     Writes to the file descriptor, not `sys.stderr`: a stuck thread may hold its lock."""
     if _lock.acquire(timeout=2):  # not while a folder is being swapped in (held by this thread: skip)
         for folder in list(_staging):
             shutil.rmtree(folder, ignore_errors=True)
-    os.write(2, MESSAGE.encode("utf-8"))
+        said = outcome()
+    else:  # stopped in the middle of a swap: it is atomic, but which side of it is not known here
+        said = UNKNOWN
+    os.write(2, MESSAGE.format(outcome=said).encode("utf-8"))
     if faulthandler.is_enabled():  # PYTHONFAULTHANDLER=1 (tests): where each thread was
         faulthandler.dump_traceback(all_threads=True)
     os._exit(130)
@@ -111,7 +130,20 @@ class Staging:
             _staging.difference_update([self.folder])
 
     @contextmanager
-    def swapping(self) -> Iterator[None]:
+    def swapping(self, out: Path) -> Iterator[None]:
+        """Around the swap of this folder into `out`: it is not removed, a Ctrl-C meanwhile is noted
+        and raised before the swap (the output untouched) or after it (the new output in place)."""
+        shield = bool(_state) and _state["owner"] == os.getpid()
         with _lock:
             _staging.difference_update([self.folder])
-            yield
+            if shield:
+                _state["shielded"] = True
+            try:
+                raise_if_requested()
+                yield
+                if shield:
+                    _swapped[:] = [out]
+            finally:
+                if shield:
+                    _state["shielded"] = False
+        raise_if_requested()

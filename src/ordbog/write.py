@@ -195,9 +195,9 @@ def _fill_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | No
             previous = out if (out / MARKER).is_file() and not out.is_symlink() else None
             _write_tree(staging, files, previous)
         os.chmod(staging, 0o755)
-        interrupt.raise_if_requested()  # a Ctrl-C swallowed meanwhile still stops the swap
+        # a Ctrl-C noted before (also one Python swallowed) stops the swap; one during it comes after
         if out.exists():
-            with guard.swapping():
+            with guard.swapping(out):
                 exchanged = _exchange(staging, out)  # then staging holds the previous site
                 if not exchanged:  # two renames: a kill between them leaves the old site in .old-*/site
                     old = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-", dir=out.parent))
@@ -208,7 +208,7 @@ def _fill_and_swap(files: Mapping[str, bytes], out: Path, kept: spare.Spare | No
             else:
                 _remove_tree(old)
         else:
-            with guard.swapping():
+            with guard.swapping(out):
                 os.rename(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
