@@ -108,6 +108,7 @@ def _build(config: Config, keep_going: bool, progress: Progress | None, early: s
     try:
         articles, found = analyse_all(sources, config)
         site, diags = unlinked_site(articles, diags + found)
+        del sources, articles  # the bodies, and (after linking) the unlinked articles: not held by the peak
         total = len(site.articles)
         failing = not keep_going and any(d.is_error for d in diags)  # linking still runs, for its warnings
         # the extras read the articles' text, which linking leaves as it is, so a small site's

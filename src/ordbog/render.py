@@ -249,6 +249,9 @@ def render_site(
     out: dict[str, bytes] = {}
     by_slug = site.by_slug()
     backrefs = backreferences(site)
+    # compiled here, once: forked workers inherit it (a large site's workers are replaced every few
+    # chunks, and each would compile it again: ~25 ms)
+    environment(config.templates_dir).get_template("article.html")
     # articles render independently: large sites use every core (results keep the site's order);
     # unchanged articles' files come from the rendered-page cache
     for files in pagecache.render_articles(

@@ -48,8 +48,10 @@ CHUNK = 64
 # used) become two copies, so a long-lived worker beside a busy parent costs a copy of its heap.
 # Each new worker pays its copy-on-write faults again. Measured on x10 cold builds (tree PSS,
 # median of 4–7 alternating runs): 16 → 755 MiB, 8 → 691 MiB, 4 → 655 MiB for ~+1 s CPU
-# (+380k page faults): below Hugo's 700 MiB on the same articles, so 4.
-RECYCLE = 4
+# (+380k page faults). Measured again later, beside a bigger index build (peak tree PSS sampled
+# every 0.1 s, 6–8 alternating runs each): 4 → 696–767 MiB (median ~706), 2 → 604–713 (~694),
+# 1 → 568–692 (~640) for ~+1.4 s wall (27 s): Hugo takes ~690 MiB on the same articles, so 1.
+RECYCLE = 1
 _STOP = threading.Event()  # set by `Alongside.cancel()`
 _THREAD = threading.local()  # .alongside: this thread runs an `Alongside` job
 
