@@ -46,12 +46,15 @@ CHUNK = 64
 # beside a busy thread, a worker process is replaced after this many chunks: pages of the parent
 # that either process writes meanwhile (CPython writes an object's reference count whenever it is
 # used) become two copies, so a long-lived worker beside a busy parent costs a copy of its heap.
-# Each new worker pays its copy-on-write faults again. Measured on x10 cold builds (tree PSS,
-# median of 4–7 alternating runs): 16 → 755 MiB, 8 → 691 MiB, 4 → 655 MiB for ~+1 s CPU
-# (+380k page faults). Measured again later, beside a bigger index build (peak tree PSS sampled
-# every 0.1 s, 6–8 alternating runs each): 4 → 696–767 MiB (median ~706), 2 → 604–713 (~694),
-# 1 → 568–692 (~640) for ~+1.4 s wall (27 s): Hugo takes ~690 MiB on the same articles, so 1.
+# Each new worker pays its copy-on-write faults again, and each fork copies the parent's page
+# tables. Measured on x10 cold builds (peak tree PSS sampled every 0.1 s, 6–8 alternating runs):
+# 4 → 696–767 MiB (median ~706), 2 → 604–713 (~694), 1 → 568–692 (~640) for ~+1.4 s of 27 s
+# (Hugo takes ~690 MiB on the same articles), so 1. At x100 one chunk per worker cost 140 s more
+# (render 306 s instead of 171 s: forking a 3–4 GiB parent 600 times) while the peak there comes
+# from analysis, not rendering (6.3 GiB either way), so large sites replace workers less often.
 RECYCLE = 1
+RECYCLE_LARGE = 4  # for sites of more than RECYCLE_LARGE_FROM items
+RECYCLE_LARGE_FROM = 10_000
 _STOP = threading.Event()  # set by `Alongside.cancel()`
 _THREAD = threading.local()  # .alongside: this thread runs an `Alongside` job
 
@@ -171,6 +174,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         return max(1, min(jobs() - _BUSY_ELSEWHERE, len(items) // CHUNK))
 
     n_jobs = pool_size()
+    recycle = RECYCLE if len(items) <= RECYCLE_LARGE_FROM else RECYCLE_LARGE
     if ((n_jobs < 2 and not beside) or len(items) < (PARALLEL_MIN if min_items is None else min_items)
             or not _fork_available()):
         results = []
@@ -196,7 +200,7 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         first = 0
         while first < len(chunks):
             n_jobs = pool_size() if beside else n_jobs
-            last = first + n_jobs * RECYCLE if beside else len(chunks)
+            last = first + n_jobs * recycle if beside else len(chunks)
             _run_in_pool(n_jobs, chunks[first:last], take)
             first = last
         return results
