@@ -96,7 +96,7 @@ def run_build(cfg: Config, keep_going: bool, force: bool, quiet: bool = False) -
         try:
             return _run_build(cfg, keep_going, force, quiet, ready)
         except BaseException as exc:
-            if isinstance(exc, KeyboardInterrupt) or _interrupted(exc):
+            if _interrupted(exc):
                 _OUTCOME[:] = [interrupt.outcome()]  # said by `main`, after "Afbrudt"
             raise
         finally:

@@ -69,9 +69,14 @@ def deadline(grace: float = GRACE) -> Iterator[None]:
         _state.clear()
 
 
+def _owned() -> bool:
+    """Whether a deadline is set, by this process (not by the parent of a forked child)."""
+    return bool(_state) and _state["owner"] == os.getpid()
+
+
 def noted() -> None:
     """A Ctrl-C arrived (also one that `workers` defers): start the deadline, or at the second, exit."""
-    if not _state or _state["owner"] != os.getpid():
+    if not _owned():
         return
     if _state["armed"]:
         exit_now()
@@ -83,7 +88,7 @@ def noted() -> None:
 def raise_if_requested() -> None:
     """KeyboardInterrupt if Ctrl-C came meanwhile: Python swallows the exception when it lands in a
     finalizer or weakref callback ("Exception ignored in …"), and the build would go on."""
-    if _state and _state["owner"] == os.getpid() and _state["armed"]:
+    if _owned() and _state["armed"]:
         raise KeyboardInterrupt
 
 
@@ -121,21 +126,22 @@ class Staging:
         self.folder = folder
 
     def __enter__(self) -> Self:
-        with _lock:
-            _staging.update([self.folder] if self.folder is not None else [])
+        if self.folder is not None:
+            with _lock:
+                _staging.add(self.folder)
         return self
 
     def __exit__(self, *exc: object) -> None:
         with _lock:
-            _staging.difference_update([self.folder])
+            _staging.discard(self.folder)
 
     @contextmanager
     def swapping(self, out: Path) -> Iterator[None]:
         """Around the swap of this folder into `out`: it is not removed, a Ctrl-C meanwhile is noted
         and raised before the swap (the output untouched) or after it (the new output in place)."""
-        shield = bool(_state) and _state["owner"] == os.getpid()
+        shield = _owned()
         with _lock:
-            _staging.difference_update([self.folder])
+            _staging.discard(self.folder)
             if shield:
                 _state["shielded"] = True
             try:
