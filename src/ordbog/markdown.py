@@ -72,6 +72,33 @@ def render_tokens(tokens: Sequence[Token]) -> str:
     return md.renderer.render(list(tokens), md.options, {})
 
 
+def render_pieces(tokens: Sequence[Token], cuts: Sequence[int]) -> list[str]:
+    """The HTML of `tokens[cuts[k]:cuts[k + 1]]` for each k, each rendered in the context of the
+    whole list, so the pieces of cuts 0…len(tokens) join to exactly `render_tokens(tokens)`.
+
+    One pass where a page body and its sections (the API's `sections[].html`) would otherwise
+    render the same tokens twice. The loop is markdown-it's `RendererHTML.render`, cut at `cuts`
+    (a render rule may look at its neighbours: rendering a slice alone can differ at the edges).
+    """
+    md = markdown()
+    renderer, options, env = md.renderer, md.options, {}
+    tokens = list(tokens)
+    pieces: list[str] = []
+    for start, stop in zip(cuts, cuts[1:]):
+        out: list[str] = []
+        for i in range(start, stop):
+            token = tokens[i]
+            if token.type == "inline":
+                if token.children:
+                    out.append(renderer.renderInline(token.children, options, env))
+            elif token.type in renderer.rules:
+                out.append(renderer.rules[token.type](tokens, i, options, env))
+            else:
+                out.append(renderer.renderToken(tokens, i, options, env))
+        pieces.append("".join(out))
+    return pieces
+
+
 def inline_text(token: Token) -> str:
     """The visible text of an inline token (no markup, no image alt text)."""
     parts = []

@@ -22,7 +22,7 @@ from ordbog import pagecache, sanitize, structured, urls
 from ordbog.config import Config
 from ordbog.danish.collation import ALPHABET, danish_sort_key, index_letter
 from ordbog.danish.dates import format_danish
-from ordbog.markdown import render_tokens
+from ordbog.markdown import render_pieces, render_tokens
 from ordbog.model import Article, Site
 
 PACKAGE_DIR = Path(__file__).parent
@@ -55,8 +55,15 @@ def body_html(article: Article) -> str:
     return sanitize.clean(render_tokens(article.tokens))
 
 
-def section_html(article: Article, start: int, stop: int) -> str:
-    return sanitize.clean(render_tokens(article.tokens[start:stop]))
+def article_html(article: Article) -> tuple[str, dict[tuple[int, int], str]]:
+    """The article's sanitized body, and each section's sanitized HTML by its token range, from one
+    rendering of the tokens (the body is exactly `body_html`)."""
+    ranges = [s.token_range for s in article.sections]
+    cuts = sorted({0, len(article.tokens), *(edge for r in ranges for edge in r)})
+    pieces = render_pieces(article.tokens, cuts)
+    at = {cut: k for k, cut in enumerate(cuts)}
+    sections = {(a, b): sanitize.clean("".join(pieces[at[a]:at[b]])) for a, b in ranges}
+    return sanitize.clean("".join(pieces)), sections
 
 
 def _common(config: Config) -> dict[str, Any]:
@@ -116,8 +123,10 @@ def article_context(
 
 
 def render_article(
-    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
+    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]],
+    body: str | None = None,
 ) -> str:
+    """The article's page; `body`: its `body_html`, when the caller has it already."""
     env = environment(config.templates_dir)
     url = urls.article_url(config, article.slug)
     return env.get_template("article.html").render(
@@ -126,7 +135,7 @@ def render_article(
         article=article,
         url=url,
         canonical=urls.absolute(config, url),
-        body=Markup(body_html(article)),
+        body=Markup(body_html(article) if body is None else body),
         json_ld=Markup(structured.json_ld(structured.article_graph(config, article))),
     )
 
@@ -207,7 +216,11 @@ def article_summary(config: Config, article: Article) -> dict[str, Any]:
     }
 
 
-def article_api(config: Config, article: Article, by_slug: dict[str, Article]) -> dict[str, Any]:
+def article_api(config: Config, article: Article, by_slug: dict[str, Article],
+                sections: dict[tuple[int, int], str] | None = None) -> dict[str, Any]:
+    """The article's API record; `sections`: its sections' HTML by token range (`article_html`)."""
+    if sections is None:
+        sections = article_html(article)[1]
     data = article_summary(config, article)
     data.update(
         metaTitle=article.meta_title,
@@ -216,7 +229,7 @@ def article_api(config: Config, article: Article, by_slug: dict[str, Article]) -
         reviewedBy=article.reviewed_by.name if article.reviewed_by else None,
         lastReviewed=_iso(article.last_reviewed),
         sections=[
-            {"heading": s.heading, "id": s.id, "text": s.text, "html": section_html(article, *s.token_range)}
+            {"heading": s.heading, "id": s.id, "text": s.text, "html": sections[s.token_range]}
             for s in article.sections
         ],
         faq=[{"question": f.question, "answer": f.answer, "id": f.id} for f in article.faq],
@@ -271,11 +284,12 @@ def article_files(
     config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]]
 ) -> dict[str, bytes]:
     """One article's page and API file."""
+    body, sections = article_html(article)
     return {
         urls.output_path(config, urls.article_url(config, article.slug)):
-            render_article(config, article, by_slug, backrefs).encode("utf-8"),
+            render_article(config, article, by_slug, backrefs, body).encode("utf-8"),
         urls.output_path(config, urls.api_article_url(config, article.slug)):
-            dump_json(article_api(config, article, by_slug)),
+            dump_json(article_api(config, article, by_slug, sections)),
     }
 
 
