@@ -33,10 +33,15 @@ def json_ld(html: str) -> str:
     return json.dumps(json.loads(raw), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
+def pretty(text: str) -> str:
+    return json.dumps(json.loads(text), ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+
+
 CASES = {
     "muskelkramp.html": lambda files: files["ordbog/muskelkramp/index.html"].decode(),
     "muskelkramp.jsonld.json": lambda files: json_ld(files["ordbog/muskelkramp/index.html"].decode()),
-    "muskelkramp.api.json": lambda files: files["api/ordbog/muskelkramp.json"].decode(),
+    # the API file is compact JSON (test_api_file_is_canonical_compact_json); its golden is indented to read
+    "muskelkramp.api.json": lambda files: pretty(files["api/ordbog/muskelkramp.json"].decode()),
     "ordbog-index.html": lambda files: files["ordbog/index.html"].decode(),
 }
 
@@ -53,3 +58,9 @@ def test_golden(name: str, example_files: dict[str, bytes], update_golden: bool)
     if actual != expected:
         diff = "".join(difflib.unified_diff(expected.splitlines(True), actual.splitlines(True), str(path), "actual"))
         pytest.fail(f"output differs from golden file (rerun with --update-golden if intended):\n{diff}")
+
+
+def test_api_file_is_canonical_compact_json(example_files: dict[str, bytes]) -> None:
+    data = example_files["api/ordbog/muskelkramp.json"]
+    assert data == (json.dumps(json.loads(data), ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+                    + "\n").encode("utf-8")

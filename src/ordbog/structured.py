@@ -110,5 +110,6 @@ def article_graph(config: Config, article: Article) -> dict[str, Any]:
 
 def json_ld(data: dict[str, Any]) -> str:
     """JSON safe to embed in `<script type="application/ld+json">`."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=True, indent=2)
+    # compact: with `indent`, json uses its pure-Python encoder (~6× slower, for every page)
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
     return text.replace("&", "\\u0026").replace("<", "\\u003c").replace(">", "\\u003e")
