@@ -14,6 +14,8 @@ _NON_SLUG = re.compile(r"[^a-z0-9]+")
 def transliterate(text: str) -> str:
     """Danish letters to their ASCII spelling, other accents dropped ("Ærø café" → "Aeroe cafe")."""
     text = text.translate(_TRANSLIT)
+    if text.isascii():  # most Danish text, once æ, ø and å are spelled out: nothing to decompose
+        return text
     decomposed = unicodedata.normalize("NFKD", text)
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
