@@ -40,7 +40,11 @@ class Measurement:
 
 def _children(pid: int) -> list[int]:
     found = []
-    for task in Path(f"/proc/{pid}/task").glob("*/children"):
+    try:  # the process may exit at any moment: then it has no children any more
+        tasks = list(Path(f"/proc/{pid}/task").glob("*/children"))
+    except OSError:
+        return found
+    for task in tasks:
         try:
             found += [int(p) for p in task.read_text().split()]
         except OSError:
