@@ -33,9 +33,12 @@ browser-deps:
 bench: install
 	$(BIN)/python benchmarks/bench.py --corpus $(CORPUS)
 
-## make bench-peers: the same articles built with Hugo and MkDocs + Material, ratios from one run
+## make bench-peers: the same articles built with Hugo (Debian's hugo, installed when missing and root),
+## Pagefind, MkDocs + Material and Pelican, ratios from one run
 bench-peers: install
 	$(BIN)/pip install -q -e '.[bench]'
+	@command -v hugo >/dev/null 2>&1 || (apt-get update -qq && apt-get install -y -qq hugo >/dev/null) \
+		|| echo "bench-peers: Debian's hugo could not be installed (needs root): Hugo is skipped"
 	$(BIN)/python benchmarks/bench_peers.py --corpus $(CORPUS)
 
 ## make bench-search: search quality (MRR@10, nDCG@10, R@10, empty share per kind) and latency of
