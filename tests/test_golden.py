@@ -12,20 +12,29 @@ from pathlib import Path
 
 import pytest
 
-from ordbog.build import build
+from ordbog.build import BuildResult, build
 from ordbog.cli import EXAMPLE_DIR
 from ordbog.config import load_config
+from tests.link_support import needs_dictionary
 
 GOLDEN = Path(__file__).parent / "golden"
 
 
 @pytest.fixture(scope="module")
-def example_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, bytes]:
+def example_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     cfg, diags = load_config(EXAMPLE_DIR, tmp_path_factory.mktemp("out"), None)
     assert cfg is not None, diags
-    result = build(cfg)
-    assert result.diagnostics == ()
-    return result.files
+    return build(cfg)
+
+
+@pytest.fixture(scope="module")
+def example_files(example_build: BuildResult) -> dict[str, bytes]:
+    return example_build.files
+
+
+@needs_dictionary  # without it, linking falls back to Snowball (and says so: a warning)
+def test_example_builds_without_diagnostics(example_build: BuildResult) -> None:
+    assert example_build.diagnostics == ()
 
 
 def json_ld(html: str) -> str:
@@ -46,6 +55,7 @@ CASES = {
 }
 
 
+@needs_dictionary  # the automatic links in the golden pages are chosen with the Danish dictionary
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_golden(name: str, example_files: dict[str, bytes], update_golden: bool) -> None:
     actual = CASES[name](example_files)
