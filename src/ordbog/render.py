@@ -123,10 +123,9 @@ def article_context(
 
 
 def render_article(
-    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]],
-    body: str | None = None,
+    config: Config, article: Article, by_slug: dict[str, Article], backrefs: dict[str, tuple[str, ...]], body: str,
 ) -> str:
-    """The article's page; `body`: its `body_html`, when the caller has it already."""
+    """The article's page around `body`, its sanitized HTML (`article_html`)."""
     env = environment(config.templates_dir)
     url = urls.article_url(config, article.slug)
     return env.get_template("article.html").render(
@@ -135,7 +134,7 @@ def render_article(
         article=article,
         url=url,
         canonical=urls.absolute(config, url),
-        body=Markup(body_html(article) if body is None else body),
+        body=Markup(body),
         json_ld=Markup(structured.json_ld(structured.article_graph(config, article))),
     )
 
@@ -217,10 +216,8 @@ def article_summary(config: Config, article: Article) -> dict[str, Any]:
 
 
 def article_api(config: Config, article: Article, by_slug: dict[str, Article],
-                sections: dict[tuple[int, int], str] | None = None) -> dict[str, Any]:
+                sections: dict[tuple[int, int], str]) -> dict[str, Any]:
     """The article's API record; `sections`: its sections' HTML by token range (`article_html`)."""
-    if sections is None:
-        sections = article_html(article)[1]
     data = article_summary(config, article)
     data.update(
         metaTitle=article.meta_title,
