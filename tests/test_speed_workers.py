@@ -107,7 +107,6 @@ def test_a_pool_beside_a_busy_thread_is_renewed_every_few_chunks(monkeypatch: py
     assert os.getpid() not in {pid for _, pid in beside}
 
 
-
 def test_a_large_site_s_workers_are_renewed_less_often(monkeypatch: pytest.MonkeyPatch) -> None:
     """Forking a large parent costs more than the pages a worker copies meanwhile (see RECYCLE)."""
     monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
@@ -122,6 +121,7 @@ def test_a_large_site_s_workers_are_renewed_less_often(monkeypatch: pytest.Monke
 
     assert pools(12) >= 6  # 12 chunks, a fresh pool (of at most 2 workers) every 2 chunks
     assert pools(13) <= 4  # 13 chunks, a fresh pool every 12 (2 workers × 6 chunks): 2 pools
+
 
 def test_cancel_stops_the_pool_of_an_alongside_job(monkeypatch: pytest.MonkeyPatch) -> None:
     import multiprocessing
