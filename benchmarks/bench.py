@@ -10,7 +10,9 @@ Each size is built "cold" (empty cache folder and no previous output, as in a fr
 "warm" (the caches — analysed articles, rendered pages, link and search caches, the spare output —
 and the output filled by the previous run, as on an editor's machine or a CI job that keeps them).
 Peak memory is given for the largest process, and for the whole process tree as the sum of
-resident sets (counts memory shared after fork once per process) and of proportional set sizes.
+resident sets (counts memory shared after fork once per process) and of proportional set sizes,
+from one more run (a pair, cold and warm) whose process tree is sampled: sampling slows the build,
+so the timed runs are not sampled (with --runs 1, the one run is sampled and gives every figure).
 Not a test: nothing is asserted, the numbers are printed. The machine's load average is printed
 too, because other processes skew the figures.
 """
@@ -64,20 +66,26 @@ def count_articles(content: Path) -> int:
 
 def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
                  modes: tuple[str, ...] = ("cold", "warm")) -> dict[str, measure.Summary]:
-    """Cold (cache emptied before every run) and warm (cache kept) builds of one corpus."""
+    """Cold (cache emptied before every run) and warm (cache kept) builds of one corpus.
+
+    With 2 runs or more, times come from unsampled runs and the process tree's memory from one
+    more sampled pair (sampling slows what it samples: see measure.py); a single run is sampled."""
     out = work / "site"
     cache_dir = work / "cache"
     env = env | {"ORDBOG_CACHE_DIR": str(cache_dir)}
-    results: dict[str, list[measure.Measurement]] = {mode: [] for mode in modes}
-    for _ in range(runs):
+    timed: dict[str, list[measure.Measurement]] = {mode: [] for mode in modes}
+    sampled: dict[str, list[measure.Measurement]] = {mode: [] for mode in modes}
+    for i in range(runs + (runs >= 2)):
+        sample = runs < 2 or i == runs
+        found = sampled if sample else timed
         shutil.rmtree(cache_dir, ignore_errors=True)
         shutil.rmtree(out, ignore_errors=True)
-        cold = measure.run(ordbog_command(content, out), cwd=work, env=env)
-        if "cold" in results:
-            results["cold"].append(cold)
-        if "warm" in results:
-            results["warm"].append(measure.run(ordbog_command(content, out), cwd=work, env=env))
-    return {mode: measure.summarise(found) for mode, found in results.items()}
+        cold = measure.run(ordbog_command(content, out), cwd=work, env=env, sample=sample)
+        if "cold" in found:
+            found["cold"].append(cold)
+        if "warm" in found:
+            found["warm"].append(measure.run(ordbog_command(content, out), cwd=work, env=env, sample=sample))
+    return {mode: measure.summarise(timed[mode] or sampled[mode], sampled[mode]) for mode in modes}
 
 
 def print_row(name: str, articles: int, mode: str, summary: measure.Summary) -> None:

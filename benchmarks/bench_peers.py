@@ -5,8 +5,9 @@
 For each corpus (the real one when present, and synthetic ×N from `generate_corpus.py`) the
 articles are converted once into each tool's input in a temporary folder: ISO dates and a title
 for Hugo, Pelican's `Key: value` metadata, a docs folder and mkdocs.yml for MkDocs. Every tool is
-then timed as a whole process (median of N runs, peak memory of the process tree) and the
-ratios are printed from the same run. Tools that are not installed are skipped with a note.
+then timed as a whole process (median of N runs; the process tree's peak memory comes from one
+more run, sampled, as sampling slows what it samples: see measure.py) and the ratios are printed
+from the same run. Tools that are not installed are skipped with a note.
 Hugo uses small layouts comparable to ordbog's pages (title, table of contents, body, JSON-LD);
 Pagefind indexes Hugo's output, as a Hugo site would need for search.
 
@@ -183,12 +184,8 @@ def edit_one(articles: list[Path], n: int) -> None:
 
 def time_runs(make_cmd: Callable[[int], list[str]], runs: int, cwd: Path, env: dict[str, str],
               before: Callable[[], None] | None = None) -> measure.Summary:
-    results = []
-    for i in range(runs):
-        if before:
-            before()
-        results.append(measure.run(make_cmd(i), cwd=cwd, env=env))
-    return measure.summarise(results)
+    """`runs` timed runs, then one sampled for the process tree's memory (`measure.runs`)."""
+    return measure.runs(make_cmd, runs, cwd, env, before)
 
 
 class _Rows(dict):
