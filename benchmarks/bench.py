@@ -65,11 +65,15 @@ def count_articles(content: Path) -> int:
 
 
 def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
-                 modes: tuple[str, ...] = ("cold", "warm")) -> dict[str, measure.Summary]:
+                 modes: tuple[str, ...] = ("cold", "warm"), trash: measure.Trash | None = None,
+                 ) -> dict[str, measure.Summary]:
     """Cold (cache emptied before every run) and warm (cache kept) builds of one corpus.
 
     With 2 runs or more, times come from unsampled runs and the process tree's memory from one
-    more sampled pair (sampling slows what it samples: see measure.py); a single run is sampled."""
+    more sampled pair (sampling slows what it samples: see measure.py); a single run is sampled.
+    The previous run's output and cache go to `trash` (deleting them would slow the next run: see
+    `measure.Trash`)."""
+    trash = trash or measure.Trash(work / "trash")
     out = work / "site"
     cache_dir = work / "cache"
     env = env | {"ORDBOG_CACHE_DIR": str(cache_dir)}
@@ -78,8 +82,7 @@ def bench_ordbog(content: Path, work: Path, runs: int, env: dict[str, str],
     for i in range(runs + (runs >= 2)):
         sample = runs < 2 or i == runs
         found = sampled if sample else timed
-        shutil.rmtree(cache_dir, ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        trash.discard(cache_dir, out)
         cold = measure.run(ordbog_command(content, out), cwd=work, env=env, sample=sample)
         if "cold" in found:
             found["cold"].append(cold)
@@ -124,13 +127,17 @@ def main(argv: list[str] | None = None) -> int:
           f"{measure.load_average()}")
     print(f"{'corpus':<14} {'articles':>7} {'cache':<5} {'runs':>4} {'wall (med)':>11} {'CPU':>10} {'art/s':>9}"
           f" {'peak RSS':>11} {'tree RSS':>11} {'tree PSS':>11}")
-    for name, content, runs in targets:
-        articles = count_articles(content)
-        work = args.work / name.replace(" ", "-")
-        work.mkdir(parents=True, exist_ok=True)
-        modes = tuple(m.strip() for m in args.modes.split(",") if m.strip() in ("cold", "warm"))
-        for mode, summary in bench_ordbog(content, work, runs, env, modes).items():
-            print_row(name, articles, mode, summary)
+    trash = measure.Trash(args.work / f"trash-{os.getpid()}")
+    try:
+        for name, content, runs in targets:
+            articles = count_articles(content)
+            work = args.work / name.replace(" ", "-")
+            work.mkdir(parents=True, exist_ok=True)
+            modes = tuple(m.strip() for m in args.modes.split(",") if m.strip() in ("cold", "warm"))
+            for mode, summary in bench_ordbog(content, work, runs, env, modes, trash).items():
+                print_row(name, articles, mode, summary)
+    finally:
+        trash.empty()
     print(f"load average after: {measure.load_average()}")
     return 0
 

@@ -7,7 +7,9 @@ articles are converted once into each tool's input in a temporary folder: ISO da
 for Hugo, Pelican's `Key: value` metadata, a docs folder and mkdocs.yml for MkDocs. Every tool is
 then timed as a whole process (median of N runs; the process tree's peak memory comes from one
 more run, sampled, as sampling slows what it samples: see measure.py) and the ratios are printed
-from the same run. Tools that are not installed are skipped with a note.
+from the same run. Between runs each tool's previous output (and ordbog's cache, for a cold run)
+is moved aside, not deleted: deleting it would slow the next run (`measure.Trash`); everything is
+deleted at the end. Tools that are not installed are skipped with a note.
 Hugo uses small layouts comparable to ordbog's pages (title, table of contents, body, JSON-LD);
 Pagefind indexes Hugo's output, as a Hugo site would need for search.
 
@@ -205,7 +207,10 @@ ALL_TOOLS = ("ordbog", "hugo", "pagefind", "mkdocs", "pelican")
 
 
 def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
-                 tools: tuple[str, ...] = ALL_TOOLS) -> None:
+                 tools: tuple[str, ...] = ALL_TOOLS, trash: measure.Trash | None = None) -> None:
+    """Every tool on one corpus. Outputs and caches go to `trash` between runs (see `measure.Trash`)."""
+    trash = trash or measure.Trash(work / "trash")
+    discard = trash.discard
     n = count_articles(content)
     articles = read_articles(content)
     env = dict(os.environ)
@@ -218,19 +223,17 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
     out = work / "ordbog-site"
     if "ordbog" in tools:
         rows["ordbog (cold cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog,
-                                               before=lambda: (shutil.rmtree(cache, ignore_errors=True),
-                                                               shutil.rmtree(out, ignore_errors=True)))
+                                               before=lambda: discard(cache, out))
         rows["ordbog (warm cache)"] = time_runs(lambda i: ordbog_command(content, out), runs, work, env_ordbog)
         # an editor's commit in CI with a restored cache: one article changed since the last build
         # (a copy of the articles, with a cache of its own: the cache a CI job restores holds one site)
         edited = work / "ordbog-content"
-        shutil.rmtree(edited, ignore_errors=True)
+        discard(edited)
         shutil.copytree(content, edited)
         victims = sorted(p for p in edited.rglob("*.md") if p.name.lower() != "readme.md")
         edits = itertools.count(1)
         env_edit = env | {"ORDBOG_CACHE_DIR": str(work / "ordbog-cache-edit")}
-        shutil.rmtree(work / "ordbog-cache-edit", ignore_errors=True)
-        shutil.rmtree(out, ignore_errors=True)
+        discard(work / "ordbog-cache-edit", out)
         measure.run(ordbog_command(edited, out), cwd=work, env=env_edit)  # cache and output of the copy
         rows["ordbog (one edit)"] = time_runs(lambda i: ordbog_command(edited, out), runs, work, env_edit,
                                               before=lambda: edit_one(victims, next(edits)))
@@ -240,33 +243,35 @@ def bench_corpus(name: str, content: Path, runs: int, work: Path, peers: bool,
         site = hugo_site(articles, work / "hugo")
         hugo_out = work / "hugo-public"
         rows["Hugo"] = time_runs(lambda i: [hugo, "--quiet", "-s", str(site), "-d", str(hugo_out)], runs, work, env,
-                                 before=lambda: shutil.rmtree(hugo_out, ignore_errors=True))
+                                 before=lambda: discard(hugo_out))
         if "pagefind" in tools and (shutil.which("pagefind") or (VENV_BIN / "pagefind").exists() or _has_module("pagefind")):
             pf = [sys.executable, "-m", "pagefind", "--site", str(hugo_out), "--quiet"]
             rows["Pagefind (on Hugo's output)"] = time_runs(
-                lambda i: pf, runs, work, env, before=lambda: shutil.rmtree(hugo_out / "pagefind", ignore_errors=True))
+                lambda i: pf, runs, work, env, before=lambda: discard(hugo_out / "pagefind"))
     elif "hugo" in tools:
         print("  (hugo not found: skipped)")
     if peers and "mkdocs" in tools and (mkdocs := tool("mkdocs")):
         site = mkdocs_site(articles, work / "mkdocs")
         rows["MkDocs + Material"] = time_runs(
             lambda i: [mkdocs, "build", "-q", "-f", str(site / "mkdocs.yml"), "-d", str(work / "mkdocs-site")],
-            runs, work, env)
+            runs, work, env, before=lambda: discard(work / "mkdocs-site"))
     elif peers and "mkdocs" in tools:
         print("  (mkdocs not found: pip install -e '.[bench]')")
     if peers and "pelican" in tools and (pelican := tool("pelican")):
         site = pelican_site(articles, work / "pelican")
+        pelican_out = work / "pelican-site"
         rows["Pelican"] = time_runs(
-            lambda i: [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s",
-                       str(site / "pelicanconf.py"), "-q", "--delete-output-directory"], runs, work, env)
+            lambda i: [pelican, str(site / "content"), "-o", str(pelican_out), "-s", str(site / "pelicanconf.py"), "-q"],
+            runs, work, env, before=lambda: discard(pelican_out))
         # Pelican's own content cache (off by default): our warm build against its warm build
         cached_conf = site / "pelicanconf-cached.py"
         cached_conf.write_text(PELICAN_CONFIG + PELICAN_CACHE.format(cache=str(work / "pelican-cache")), encoding="utf-8")
-        shutil.rmtree(work / "pelican-cache", ignore_errors=True)
-        cached = [pelican, str(site / "content"), "-o", str(work / "pelican-site"), "-s", str(cached_conf), "-q",
-                  "--delete-output-directory"]
+        discard(work / "pelican-cache")
+        cached = [pelican, str(site / "content"), "-o", str(pelican_out), "-s", str(cached_conf), "-q"]
+        discard(pelican_out)
         measure.run(cached, cwd=work, env=env)  # fills its cache
-        rows["Pelican (its cache, warm)"] = time_runs(lambda i: cached, runs, work, env)
+        rows["Pelican (its cache, warm)"] = time_runs(lambda i: cached, runs, work, env,
+                                                      before=lambda: discard(pelican_out))
     elif peers and "pelican" in tools:
         print("  (pelican not found: pip install -e '.[bench]')")
 
@@ -360,9 +365,13 @@ def main(argv: list[str] | None = None) -> int:
         targets.append((f"synthetic x{factor}", synthetic_corpus(args.work, factor),
                         args.runs_large if large else args.runs, args.large_peers or not large))
     print(f"peers benchmark — CPUs: {os.cpu_count()}")
-    for name, content, runs, peers in targets:
-        with tempfile.TemporaryDirectory(prefix="peers-", dir=args.work) as tmp:
-            bench_corpus(name, content, runs, Path(tmp), peers, tools)
+    # one folder for every corpus, and the trash, all deleted at the very end (see `measure.Trash`)
+    with tempfile.TemporaryDirectory(prefix="peers-", dir=args.work) as tmp:
+        trash = measure.Trash(Path(tmp) / "trash")
+        for i, (name, content, runs, peers) in enumerate(targets):
+            work = Path(tmp) / str(i)
+            work.mkdir()
+            bench_corpus(name, content, runs, work, peers, tools, trash)
     return 0
 
 

@@ -51,3 +51,21 @@ def test_runs_times_unsampled_runs_and_samples_one_more(measure, monkeypatch):
     calls.clear()
     single = measure.runs(lambda i: SLEEPER, 1)
     assert calls == [True] and single.runs == 1 and single.peak_tree_pss > 0
+
+
+def test_trash_moves_folders_aside_until_emptied(measure, tmp_path):
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    (out / "a").mkdir(parents=True)
+    (out / "a" / "index.html").write_text("<h1>Muskelkramper</h1>", encoding="utf-8")
+    cache.mkdir()
+    trash = measure.Trash(tmp_path / "trash")
+    trash.discard(out, cache, tmp_path / "findes-ikke")
+    assert not out.exists() and not cache.exists()
+    kept = sorted(p.name for p in (tmp_path / "trash").iterdir())
+    assert kept == ["1", "2"]
+    assert (tmp_path / "trash" / "1" / "a" / "index.html").read_text(encoding="utf-8") == "<h1>Muskelkramper</h1>"
+    out.mkdir()  # the next run writes its output again; discarded again, it takes the next number
+    trash.discard(out)
+    assert sorted(p.name for p in (tmp_path / "trash").iterdir()) == ["1", "2", "3"]
+    trash.empty()
+    assert not (tmp_path / "trash").exists()
