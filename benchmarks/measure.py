@@ -146,7 +146,6 @@ class Summary:
     peak_tree_pss: int = 0  # median
 
 
-
 def runs(make_cmd: Callable[[int], Sequence[str]], timed: int, cwd: Path | None = None,
          env: dict[str, str] | None = None, before: Callable[[], object] | None = None,
          sampled: int = 1) -> Summary:
