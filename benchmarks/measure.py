@@ -147,22 +147,19 @@ class Summary:
 
 
 def runs(make_cmd: Callable[[int], Sequence[str]], timed: int, cwd: Path | None = None,
-         env: dict[str, str] | None = None, before: Callable[[], object] | None = None,
-         sampled: int = 1) -> Summary:
-    """`timed` unsampled runs (wall, CPU, largest process), then `sampled` runs whose process tree
-    is sampled (tree RSS and PSS); `before()` runs before each. With `timed` < 2 the one run is
-    sampled and gives every figure (a long single run is not repeated for its memory)."""
+         env: dict[str, str] | None = None, before: Callable[[], object] | None = None) -> Summary:
+    """`timed` unsampled runs (wall, CPU, largest process), then one more whose process tree is
+    sampled (tree RSS and PSS); `before()` runs before each. With `timed` < 2 a single run is made,
+    sampled, and gives every figure (a long single run is not repeated for its memory)."""
     def one(i: int, sample: bool) -> Measurement:
         if before:
             before()
         return run(make_cmd(i), cwd=cwd, env=env, sample=sample)
 
     if timed < 2:
-        only = [one(i, True) for i in range(max(timed, 1))]
-        return summarise(only)
+        return summarise([one(0, True)])
     times = [one(i, False) for i in range(timed)]
-    trees = [one(timed + i, True) for i in range(max(sampled, 1))]
-    return summarise(times, trees)
+    return summarise(times, [one(timed, True)])
 
 
 def summarise(measurements: Sequence[Measurement], trees: Sequence[Measurement] | None = None) -> Summary:
