@@ -114,7 +114,7 @@ def test_the_only_scripts_are_json_ld_or_the_themes_own(pages):
 @pytest.mark.parametrize("vector", sorted(p.stem for p in XSS_DIR.glob("*.md")))
 def test_sanitized_article_body_keeps_only_allowed_elements(xss_build, vector):
     article = xss_build.site.by_slug()[vector]
-    body = parsed(render.body_html(article))
+    body = parsed(render.article_html(article)[0])
     tags = {tag for tag, _ in body.tags}
     assert tags <= sanitize.ALLOWED_TAGS, tags - sanitize.ALLOWED_TAGS
     assert not tags & FORBIDDEN_IN_BODY
@@ -124,13 +124,13 @@ def test_sanitized_article_body_keeps_only_allowed_elements(xss_build, vector):
 
 
 def test_code_shows_markup_as_text(xss_build):
-    html = render.body_html(xss_build.site.by_slug()["code-span-is-text"])
+    html = render.article_html(xss_build.site.by_slug()["code-span-is-text"])[0]
     assert '<code>&lt;script&gt;alert("xss-code")&lt;/script&gt;</code>' in html.replace("&quot;", '"')
     assert "&lt;img src=x onerror=alert(" in html
 
 
 def test_harmless_formatting_survives(xss_build):
-    html = render.body_html(xss_build.site.by_slug()["harmless-formatting"])
+    html = render.article_html(xss_build.site.by_slug()["harmless-formatting"])[0]
     for fragment in ("H<sub>2</sub>O", "m<sup>2</sup>", "linje<br>anden", '<abbr title="Body Mass Index">BMI</abbr>',
                      "<mark>markeret</mark>", "<caption>Tabel i rå HTML</caption>", '<th scope="col">Øvelse</th>',
                      '<td style="text-align:right">Knæbøjning</td>', '<th style="text-align:right">Tabel</th>',

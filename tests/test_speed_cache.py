@@ -196,7 +196,7 @@ def test_any_analysed_article_renders_the_same_after_a_round_trip(tmp_path: Path
     again, again_diags = cache.decode_result(cache.encode_result(found, diags))
     assert again == found and again_diags == diags
     if found is not None:
-        assert render.body_html(again) == render.body_html(found)
+        assert render.article_html(again) == render.article_html(found)
 
 
 def test_records_unused_for_a_month_are_pruned(write_site, make_config, cache_dir) -> None:

@@ -22,7 +22,7 @@ from ordbog import pagecache, sanitize, structured, urls
 from ordbog.config import Config
 from ordbog.danish.collation import ALPHABET, danish_sort_key, index_letter
 from ordbog.danish.dates import format_danish
-from ordbog.markdown import render_pieces, render_tokens
+from ordbog.markdown import render_pieces
 from ordbog.model import Article, Site
 
 PACKAGE_DIR = Path(__file__).parent
@@ -51,13 +51,9 @@ def build_time(config: Config) -> dt.datetime:
     return dt.datetime.fromtimestamp(int(epoch) if epoch.isdigit() else 0, tz=dt.UTC)
 
 
-def body_html(article: Article) -> str:
-    return sanitize.clean(render_tokens(article.tokens))
-
-
 def article_html(article: Article) -> tuple[str, dict[tuple[int, int], str]]:
     """The article's sanitized body, and each section's sanitized HTML by its token range, from one
-    rendering of the tokens (the body is exactly `body_html`)."""
+    rendering of the tokens (the body is exactly `sanitize.clean(render_tokens(article.tokens))`)."""
     ranges = [s.token_range for s in article.sections]
     cuts = sorted({0, len(article.tokens), *(edge for r in ranges for edge in r)})
     pieces = render_pieces(article.tokens, cuts)
