@@ -221,6 +221,31 @@ def test_a_worker_that_dies_has_its_work_done_here(monkeypatch: pytest.MonkeyPat
     assert not all(done_here for _, done_here in got)  # the rest mostly by the workers
 
 
+def test_chunks_not_submitted_because_a_worker_died_are_done_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A worker can die while chunks are still being submitted: `submit` of the broken pool then
+    raises BrokenProcessPool, and those chunks are run here instead of the error reaching the user."""
+    from concurrent.futures import ProcessPoolExecutor
+    from concurrent.futures.process import BrokenProcessPool
+
+    monkeypatch.setattr(workers, "PARALLEL_MIN", 2)
+    monkeypatch.setattr(workers, "CHUNK", 2)
+    submit = ProcessPoolExecutor.submit
+    submitted: list[int] = []
+
+    def breaks_after_three(self, fn, /, *args, **kwargs):
+        if len(submitted) >= 3:
+            raise BrokenProcessPool("a child process terminated abruptly")
+        submitted.append(1)
+        return submit(self, fn, *args, **kwargs)
+
+    monkeypatch.setattr(ProcessPoolExecutor, "submit", breaks_after_three)
+    here = os.getpid()
+    got = workers.map_ordered(lambda i: (i * 2, os.getpid() == here), range(20))
+    assert [value for value, _ in got] == [i * 2 for i in range(20)]
+    assert all(done_here for _, done_here in got[6:])  # chunks 4–10 were never submitted
+    assert not all(done_here for _, done_here in got[:6])
+
+
 def test_ctrl_c_wrapped_in_another_error_still_reads_as_ctrl_c(tmp_path, monkeypatch) -> None:
     # Python 3.11 wraps a KeyboardInterrupt raised while a class is created (a module's first
     # import) in RuntimeError("Error calling __set_name__ …"): the build must still exit 130

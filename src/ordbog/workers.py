@@ -228,10 +228,13 @@ def _run_in_pool(n_jobs: int, bounds: list[tuple[int, int]], take: Callable[[lis
     with _ctrl_c_deferred() as interrupted:
         executor = ProcessPoolExecutor(n_jobs, mp_context=context, initializer=_pool_worker)
         try:
-            futures = [executor.submit(_run_chunk, bound) for bound in bounds]
+            futures = _submit_all(executor, bounds)
             for bound, future in zip(bounds, futures):
                 while True:
                     _stop_if_asked(interrupted)
+                    if future is None:  # not submitted: the pool broke first
+                        chunk = _run_chunk(bound)
+                        break
                     try:
                         chunk = future.result(timeout=0.2)
                         break
@@ -247,6 +250,18 @@ def _run_in_pool(n_jobs: int, bounds: list[tuple[int, int]], take: Callable[[lis
                 take(chunk)
         finally:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _submit_all(executor: ProcessPoolExecutor, bounds: list[tuple[int, int]]) -> list[Any]:
+    """A future per chunk; None for those not submitted because a worker died meanwhile (`submit`
+    of a broken pool raises BrokenProcessPool)."""
+    futures: list[Any] = []
+    for bound in bounds:
+        try:
+            futures.append(executor.submit(_run_chunk, bound))
+        except BrokenProcessPool:
+            futures.append(None)
+    return futures
 
 
 def _stop_if_asked(interrupted: list[int]) -> None:
