@@ -51,3 +51,51 @@ def test_a_failing_render_beside_the_index_raises_and_leaves_no_process(tmp_path
         build.build(config)
     assert multiprocessing.active_children() == []
     assert workers._BUSY_ELSEWHERE == 0
+
+
+def test_a_large_build_writes_pages_while_it_renders_and_the_output_matches_the_build(tmp_path: Path, monkeypatch) -> None:
+    from ordbog import write
+
+    content = site_with_articles(tmp_path, 24)
+    config, _ = load_config(content, tmp_path / "_site", None)
+    monkeypatch.setenv("ORDBOG_JOBS", "2")
+    events: list[tuple[str, int]] = []
+    put, finish = write.Staged.put, write.Staged.finish
+    monkeypatch.setattr(write.Staged, "put", lambda self, files: (events.append(("put", len(files))), put(self, files)))
+    monkeypatch.setattr(write.Staged, "finish", lambda self, files: (events.append(("finish", len(files))), finish(self, files)))
+    result = build.build_and_write(config)
+    put_count = sum(n for kind, n in events if kind == "put")
+    assert events[-1] == ("finish", len(result.files))
+    assert put_count >= 2 * 24  # every article's page and API file was written before the build ended
+    written = {p.relative_to(config.output_dir).as_posix(): p.read_bytes()
+               for p in config.output_dir.rglob("*") if p.is_file() and p.name != write.MARKER}
+    assert written == result.files
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "content"]
+
+
+def test_a_large_build_that_fails_while_rendering_keeps_the_previous_output(tmp_path: Path, monkeypatch) -> None:
+    from ordbog import write
+
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ORDBOG_JOBS", "2")
+    content = site_with_articles(tmp_path, 24)
+    config, _ = load_config(content, tmp_path / "_site", None)
+    build.build_and_write(config)
+    before = {p: p.read_bytes() for p in config.output_dir.rglob("*") if p.is_file()}
+    render.environment.cache_clear()
+    template = break_article_template(tmp_path)
+    # only the last article fails (at render time): the others' pages are rendered and staged first
+    template.write_text(template.read_text(encoding="utf-8").replace(
+        "{{ article.title | ukendtfilter }}",
+        "{% if article.slug.endswith('-9') %}{% include 'findes-ikke.html' %}{% endif %}{{ article.title }}"),
+        encoding="utf-8")
+    config, _ = load_config(content, tmp_path / "_site", None)
+    staged: list[int] = []
+    put = write.Staged.put
+    monkeypatch.setattr(write.Staged, "put", lambda self, files: (staged.append(len(files)), put(self, files)))
+    with pytest.raises(jinja2.TemplateNotFound):
+        build.build_and_write(config)
+    assert sum(staged) > 2 * 12  # the index and most pages were in the staging folder
+    assert {p: p.read_bytes() for p in config.output_dir.rglob("*") if p.is_file()} == before
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["_site", "content", "templates"]
+    assert multiprocessing.active_children() == []

@@ -233,3 +233,57 @@ def test_a_previous_file_swapped_out_between_check_and_link_is_written_not_linke
     write._put_file(target, b"<p>Knae</p>", previous, write._file_mode())
     assert target.read_bytes() == b"<p>Knae</p>"
     assert not target.samefile(previous)
+
+
+def test_files_put_while_the_build_runs_end_up_exactly_as_finish_says(dirs, monkeypatch) -> None:
+    content, out = dirs
+    monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    final = {"index.html": b"forside 2", "ordbog/knae/index.html": b"knae", "ordbog/ryg/index.html": b"ryg 2"}
+    with write.staged(out, content) as stage:
+        stage.put({"ordbog/knae/index.html": final["ordbog/knae/index.html"]})  # the very bytes finish gets
+        stage.put({"ordbog/ryg/index.html": b"ryg 1", "gammel.html": b"ikke i sitet"})  # changed, dropped
+        assert tree(out) == expected(V1)  # nothing live changes before the swap
+        stage.finish(final)
+    assert tree(out) == expected(final)
+    assert folders(out) == needed_folders(final)
+    assert sorted(p.name for p in out.parent.iterdir()) == ["content", "site"]
+
+
+@pytest.mark.parametrize("cache_on", [False, True])
+def test_a_build_that_fails_after_putting_files_leaves_the_output_and_no_staging(dirs, monkeypatch, cache_on) -> None:
+    content, out = dirs
+    if not cache_on:
+        monkeypatch.setenv("ORDBOG_CACHE_DIR", "off")
+    write.write_site(V1, out, content)
+    write.write_site(V2, out, content)  # with the cache on: V1's tree is now the spare
+    kept = spare.claim(out)
+    spare_before = tree(kept.site) if kept else None
+    if kept:
+        kept.release()
+    live = tree(out)
+    with pytest.raises(ValueError, match="skabelonfejl"):
+        with write.staged(out, content) as stage:
+            stage.put({"ordbog/ny/index.html": b"ny", "index.html": b"forside 3"})
+            raise ValueError("skabelonfejl")  # e.g. an article's template failed while rendering
+    assert tree(out) == live
+    assert sorted(p.name for p in out.parent.iterdir()) == sorted(["content", "site"] + (["cache"] if cache_on else []))
+    if kept:  # the spare is only refreshed by finish: a failed build leaves it as it was
+        assert tree(kept.site) == spare_before
+    with pytest.raises(RuntimeError, match="without finish"):
+        with write.staged(out, content) as stage:
+            stage.put({"index.html": b"forside 3"})
+    assert tree(out) == live
+    write.write_site(V3, out, content)
+    assert tree(out) == expected(V3)
+
+
+def test_an_output_folder_that_is_not_ours_is_refused_before_anything_is_staged(dirs) -> None:
+    content, out = dirs
+    out.mkdir()
+    (out / "mine.txt").write_text("brugerens fil", encoding="utf-8")
+    with pytest.raises(write.BuildError):
+        with write.staged(out, content):
+            raise AssertionError("not reached")
+    assert sorted(p.name for p in out.parent.iterdir()) == ["content", "site"]
+    assert [p.name for p in out.iterdir()] == ["mine.txt"]

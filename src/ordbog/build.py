@@ -5,7 +5,8 @@ This module only calls the stages in order; each stage lives in its own module.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import queue
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -17,6 +18,7 @@ from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
 
 Progress = Callable[[str, int, int], None]  # (stage, done, total)
+Sink = Callable[[Mapping[str, bytes]], None]  # takes output files as they are made (`write.Staged.put`)
 
 
 @dataclass(frozen=True)
@@ -85,17 +87,19 @@ def cached_site_extras(config: Config, site: Site) -> dict[str, bytes] | None:
 
 
 def build(config: Config, keep_going: bool = False, progress: Progress | None = None,
-          ready: standby.Standby | None = None) -> BuildResult:
+          ready: standby.Standby | None = None, sink: Sink | None = None) -> BuildResult:
     """Build the site in memory; raise BuildError on content errors unless keep_going.
 
     `ready`: `search.web.standby(config)`, forked by the caller as early as it could (else the
-    build forks one after loading when it is worth it); the build uses or cancels it."""
+    build forks one after loading when it is worth it); the build uses or cancels it.
+    `sink`: given files of the result while the build still runs, when this thread would otherwise
+    wait for the render workers (a large site): the writer stages them meanwhile."""
     with workers.gc_paused(), cache.origins_recorded():  # origins: cheap page-cache keys (cache.py)
-        return _build(config, keep_going, progress, ready)
+        return _build(config, keep_going, progress, ready, sink)
 
 
 def _build(config: Config, keep_going: bool, progress: Progress | None, early: standby.Standby | None,
-           ) -> BuildResult:
+           sink: Sink | None) -> BuildResult:
     try:
         sources, diags = load.load_sources(config.content_dir)
     except BaseException:
@@ -154,10 +158,21 @@ def _build(config: Config, keep_going: bool, progress: Progress | None, early: s
         # is built here, so no process holds a copy of the site (a forked index process touches
         # every article, and ends up copying the heap the renderer touches too: +350 MiB at x10)
         _import_extras()
-        rendering = workers.Alongside(lambda: render.render_site(config, site, progress=tick))
+        made: queue.SimpleQueue[Mapping[str, bytes] | None] = queue.SimpleQueue()
+
+        def render_all() -> dict[str, bytes]:
+            try:
+                return render.render_site(config, site, progress=tick, made=made.put if sink else None)
+            finally:
+                made.put(None)
+
+        rendering = workers.Alongside(render_all)
         try:
             with workers.busy_here():  # one worker fewer meanwhile: the index finishes sooner, less is held
                 extra_files = site_extras(config, site)
+            if sink is not None:  # the index is usually done first: write while the workers render
+                sink(extra_files)
+                _drain(made, sink)
             files = rendering.result()
         except BaseException:  # the index failed, or Ctrl-C (here or while waiting for the pages)
             rendering.cancel()
@@ -171,6 +186,21 @@ def _build(config: Config, keep_going: bool, progress: Progress | None, early: s
         raise
     files.update(extras.result())
     return BuildResult(site, files, tuple(diags))
+
+
+def _drain(made: queue.SimpleQueue[Mapping[str, bytes] | None], sink: Sink) -> None:
+    """Pass what the render thread made to `sink` until it is done (None)."""
+    from ordbog import interrupt
+
+    while True:
+        try:
+            files = made.get(timeout=0.2)
+        except queue.Empty:
+            interrupt.raise_if_requested()
+            continue
+        if files is None:
+            return
+        sink(files)
 
 
 def _extras_standby(config: Config, sources: list[Source], early: standby.Standby | None) -> standby.Standby | None:
@@ -214,9 +244,9 @@ def _stop_on_errors(diags: list[Diagnostic], keep_going: bool) -> None:
 
 def build_and_write(config: Config, keep_going: bool = False, force: bool = False,
                     progress: Progress | None = None, ready: standby.Standby | None = None) -> BuildResult:
-    result = build(config, keep_going=keep_going, progress=progress, ready=ready)
-    write.check_output_dir(config.output_dir, config.content_dir, force)
-    write.write_site(result.files, config.output_dir, config.content_dir, force=force)
+    with write.staged(config.output_dir, config.content_dir, force=force) as stage:
+        result = build(config, keep_going=keep_going, progress=progress, ready=ready, sink=stage.put)
+        stage.finish(result.files)
     return result
 
 

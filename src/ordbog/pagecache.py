@@ -72,8 +72,12 @@ def render_articles(
     context: Callable[[Article], Any],
     template_dirs: Sequence[Path],
     progress: Callable[[int], None] | None = None,
+    made: Callable[[Files], None] | None = None,
 ) -> list[Files]:
     """[render(a) for a in articles], taking unchanged articles' files from the cache.
+
+    `made(files)`: called with the files of each article rendered here as they arrive
+    (a cold build's writer stages them meanwhile); not with the cache's, which come at the end.
 
     When every article has an origin (`cache.derived_form`: a build), keys are cheap (~20 µs) and
     are looked up here, and only the misses are rendered: after an edit, a few pages render in
@@ -83,12 +87,12 @@ def render_articles(
     store = open_store()
     if store is None:
         cache.forget_origins()
-        return workers.map_ordered(render, articles, progress)
+        return workers.map_ordered(render, articles, progress, each=made)
     build = build_digest(config, template_dirs)
     store.load_all()  # before the fork: workers see the same entries
     if all(cache.has_origin(a) for a in articles):
         return _render_misses(articles, [article_key(build, a, context(a)) for a in articles], store, render,
-                              progress)
+                              progress, made)
 
     def one(article: Article) -> tuple[str | None, Files | None]:
         key = article_key(build, article, context(article))
@@ -96,7 +100,8 @@ def render_articles(
             return key, None
         return key, render(article)
 
-    keyed = workers.map_ordered(one, articles, progress)
+    keyed = workers.map_ordered(one, articles, progress,
+                                each=(lambda got: made(got[1]) if got[1] is not None else None) if made else None)
     cache.forget_origins()  # keys are made: the unlinked articles may go
     found: list[Files] = []
     for article, (key, files) in zip(articles, keyed):
@@ -113,7 +118,8 @@ def render_articles(
 
 
 def _render_misses(articles: Sequence[Article], keys: list[str | None], store: PackStore,
-                   render: Callable[[Article], Files], progress: Callable[[int], None] | None) -> list[Files]:
+                   render: Callable[[Article], Files], progress: Callable[[int], None] | None,
+                   made: Callable[[Files], None] | None = None) -> list[Files]:
     """Files per article: hits from the store, misses rendered (in forked workers when many)."""
     cache.forget_origins()  # keys are made: the unlinked articles may go
     found: list[Files | None] = [None] * len(articles)
@@ -130,7 +136,8 @@ def _render_misses(articles: Sequence[Article], keys: list[str | None], store: P
     # on a large site (rendered beside the index, which holds this process's CPU) a few hundred
     # pages are worth a pool too; a small site renders in this process either way
     fewer = 2 * workers.CHUNK if workers.render_pool_used(len(articles)) else None
-    for i, files in zip(misses, workers.map_ordered(lambda i: render(articles[i]), misses, progress, fewer)):
+    for i, files in zip(misses, workers.map_ordered(lambda i: render(articles[i]), misses, progress, fewer,
+                                                             each=made)):
         found[i] = files
         if keys[i] is not None:
             store.put(keys[i], files)

@@ -251,9 +251,12 @@ def static_files(config: Config) -> dict[str, bytes]:
 
 
 def render_site(
-    config: Config, site: Site, progress: Callable[[int], None] | None = None
+    config: Config, site: Site, progress: Callable[[int], None] | None = None,
+    made: Callable[[dict[str, bytes]], None] | None = None,
 ) -> dict[str, bytes]:
-    """Every output file of the site, keyed by its path in the output folder."""
+    """Every output file of the site, keyed by its path in the output folder.
+
+    `made`: given articles' files as they are rendered (`pagecache.render_articles`)."""
     out: dict[str, bytes] = {}
     by_slug = site.by_slug()
     backrefs = backreferences(site)
@@ -268,6 +271,7 @@ def render_site(
         context=lambda a: article_context(config, a, by_slug, backrefs),
         template_dirs=(config.templates_dir, TEMPLATES_DIR),
         progress=progress,
+        made=made,
     ):
         out.update(files)
     out.update(listing_files(config, site))

@@ -162,10 +162,11 @@ def _run_chunk(bounds: tuple[int, int]) -> list[Any]:
 
 
 def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[int], None] | None = None,
-                min_items: int | None = None) -> list[R]:
+                min_items: int | None = None, each: Callable[[R], None] | None = None) -> list[R]:
     """[fn(item) for item in items], in forked workers when worth it; results in input order.
 
     `fn` and `items` reach the workers by fork, not by pickling; results are pickled back.
+    `each(result)` is called with every result, in order, as soon as it is here.
     """
     global _JOB
     beside = getattr(_THREAD, "alongside", False)  # a thread of ours keeps a CPU busy meanwhile
@@ -180,6 +181,8 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
         results = []
         for item in items:
             results.append(fn(item))
+            if each:
+                each(results[-1])
             if progress:
                 progress(1)
         return results
@@ -193,6 +196,9 @@ def map_ordered(fn: Callable[[T], R], items: Sequence[T], progress: Callable[[in
 
     def take(chunk: list[Any]) -> None:
         results.extend(chunk)
+        if each:
+            for result in chunk:
+                each(result)
         if progress:
             progress(len(chunk))
 
