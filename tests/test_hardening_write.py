@@ -133,7 +133,7 @@ def test_a_failure_while_writing_keeps_the_previous_output(tmp_path: Path, monke
         real_write(target, data)
 
     monkeypatch.setattr(write, "_write_file", failing_write)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match="OUT002: outputmappen kan ikke skrives \\(disken er fuld\\)"):
         write.write_site(site_files("v2"), out, content)
     assert tree(out) == before
     assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "out"]
@@ -155,9 +155,24 @@ def test_a_crash_between_the_two_fallback_renames_is_repaired(tmp_path: Path, mo
         return real_rename(src, dst)
 
     monkeypatch.setattr(os, "rename", rename)
-    with pytest.raises(OSError):
+    with pytest.raises(BuildError, match="OUT002"):
         write.write_site(site_files("v2"), out, content)
     assert tree(out) == before
+
+
+@pytest.mark.parametrize("where", ["file", "missing"])
+def test_an_output_path_that_cannot_be_created_is_an_error_in_words_not_a_traceback(tmp_path: Path, where) -> None:
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "knae.md").write_text(article("Knæ", "Om knæet.\n"), encoding="utf-8")
+    blocker = tmp_path / "en-fil.txt"
+    blocker.write_text("ikke en mappe", encoding="utf-8")
+    out = blocker / "site" if where == "file" else Path("/proc/ordbog-findes-ikke/site")
+    result = CliRunner().invoke(app, ["build", "--content", str(content), "--out", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "OUT002: outputmappen kan ikke skrives" in result.output and "--out" in result.output
+    assert "Traceback" not in result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["content", "en-fil.txt"]
 
 
 def test_a_site_left_aside_by_a_killed_build_is_put_back(tmp_path: Path) -> None:

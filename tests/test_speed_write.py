@@ -79,7 +79,7 @@ def test_the_live_output_is_untouched_when_the_swap_fails_even_if_the_spare_shar
     write.write_site(V1 | {"ny.html": b"ny"}, out, content)  # links every V1 file: the spare shares them
     live = tree(out)
     monkeypatch.setattr(write, "_exchange", lambda a, b: (_ for _ in ()).throw(OSError(5, "I/O error")))
-    with pytest.raises(OSError):
+    with pytest.raises(write.BuildError, match="OUT002"):
         write.write_site({rel: data + " ændret".encode() for rel, data in V1.items()}, out, content)
     assert tree(out) == live
     monkeypatch.undo()
@@ -98,7 +98,7 @@ def test_a_failure_while_refreshing_the_spare_keeps_the_output(dirs, monkeypatch
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(write, "_write_file", full_disk)
-    with pytest.raises(OSError):
+    with pytest.raises(write.BuildError, match="disken er fuld"):
         write.write_site(V2 | {"ny/side.html": b"ny"}, out, content)
     assert tree(out) == live
     monkeypatch.undo()
@@ -270,6 +270,22 @@ def test_a_build_that_fails_after_putting_files_leaves_the_output_and_no_staging
     assert sorted(p.name for p in out.parent.iterdir()) == sorted(["content", "site"] + (["cache"] if cache_on else []))
     if kept:  # the spare is only refreshed by finish: a failed build leaves it as it was
         assert tree(kept.site) == spare_before
+    real_write = write._write_file
+
+    def full_disk(target: Path, data: bytes) -> None:
+        if data == b"fuld":
+            raise OSError(28, "No space left on device")
+        real_write(target, data)
+
+    monkeypatch.setattr(write, "_write_file", full_disk)
+    full = {"ordbog/ny/index.html": b"ny", "ordbog/fuld/index.html": b"fuld"}
+    with pytest.raises(write.BuildError, match="disken er fuld"):  # while putting, or (a spare) finishing
+        with write.staged(out, content) as stage:
+            stage.put(full)
+            stage.finish(full)
+    monkeypatch.setattr(write, "_write_file", real_write)
+    assert tree(out) == live
+    assert not [p.name for p in out.parent.iterdir() if p.name.startswith(".site.")]  # no staging left
     with pytest.raises(RuntimeError, match="without finish"):
         with write.staged(out, content) as stage:
             stage.put({"index.html": b"forside 3"})

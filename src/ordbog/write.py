@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import shutil
 import stat
@@ -51,6 +52,26 @@ def _exchange(a: Path, b: Path) -> bool:
 
 def _refuse(path: Path, message: str, hint: str) -> BuildError:
     return BuildError([error(str(path), 1, "OUT001", message, hint)])
+
+
+_WHY = {
+    errno.ENOENT: "mappen over den findes ikke",
+    errno.EACCES: "ingen skriveadgang",
+    errno.EPERM: "ingen skriveadgang",
+    errno.ENOSPC: "disken er fuld",
+    errno.EDQUOT: "din diskkvote er brugt op",
+    errno.EROFS: "filsystemet er skrivebeskyttet",
+    errno.ENOTDIR: "en del af stien er en fil, ikke en mappe",
+}
+
+
+def _unwritable(path: Path, exc: OSError) -> BuildError:
+    """The system would not let the writer create or change `path` (or `exc.filename`)."""
+    where = exc.filename if isinstance(exc.filename, str) else str(path)
+    reason = _WHY.get(exc.errno or 0) or exc.strerror or str(exc)
+    return BuildError([error(where, 1, "OUT002", f"outputmappen kan ikke skrives ({reason})",
+                             "tjek at mappen over den findes, at du må skrive i den, og at disken ikke er fuld; "
+                             "eller vælg en anden mappe med --out")])
 
 
 def check_output_dir(out: Path, content_dir: Path, force: bool = False) -> None:
@@ -179,11 +200,17 @@ def staged(out: Path, content_dir: Path, force: bool = False) -> Iterator[Staged
     out = out.resolve()
     recover_interrupted(out)
     check_output_dir(out, content_dir, force)
-    out.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _unwritable(out.parent, exc) from exc
     kept = spare.claim(out)
     try:
         reused = kept is not None and kept.site.is_dir()
-        staging = kept.site if reused else Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        try:
+            staging = kept.site if reused else Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+        except OSError as exc:
+            raise _unwritable(out.parent, exc) from exc
         # a spare is kept, half refreshed or not; a fresh staging folder goes even on a forced exit
         with interrupt.Staging(None if reused else staging) as guard:
             stage = Staged(out, kept, reused, staging, guard)
@@ -224,12 +251,16 @@ class Staged:
             return
         for rel, data in files.items():
             target = _inside(self.staging, rel)
-            if target.parent not in self._folders:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                self._folders.add(target.parent)
-            if rel in self._written:
-                target.unlink()  # put again (not by the build: it makes each file once)
-            _put_file(target, data, _inside(self.previous, rel) if self.previous is not None else None, self._mode)
+            try:
+                if target.parent not in self._folders:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    self._folders.add(target.parent)
+                if rel in self._written:
+                    target.unlink()  # put again (not by the build: it makes each file once)
+                _put_file(target, data, _inside(self.previous, rel) if self.previous is not None else None,
+                          self._mode)
+            except OSError as exc:
+                raise _unwritable(self.out, exc) from exc
             self._written[rel] = data
 
     def finish(self, files: Mapping[str, bytes]) -> None:
@@ -248,10 +279,12 @@ class Staged:
                 _write_tree(self.staging, {rel: data for rel, data in files.items()
                                            if self._written.get(rel) is not data}, self.previous)
             self._swap()
-        except BaseException:
+        except BaseException as exc:
             shutil.rmtree(self.staging, ignore_errors=True)
             recover_interrupted(self.out)  # a failure between the fallback renames must not lose the old site
             self.touched = False  # done here
+            if isinstance(exc, OSError):  # disk full, no permission, read-only …: words, not a traceback
+                raise _unwritable(self.out, exc) from exc
             raise
         self.finished = True
 
