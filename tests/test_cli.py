@@ -61,6 +61,16 @@ def test_usage_errors_exit_2(write_site, tmp_path: Path) -> None:
     assert "outputmappen må ikke være indholdsmappen" in result.output
 
 
+def test_a_content_folder_that_is_missing_or_a_file_is_named_as_such(tmp_path: Path) -> None:
+    missing = run("build", "--content", str(tmp_path / "nowhere"))
+    assert missing.exit_code == 2 and "CLI001: indholdsmappen findes ikke" in missing.output
+    a_file = tmp_path / "knae.md"
+    a_file.write_text(GOOD, encoding="utf-8")
+    given_a_file = run("build", "--content", str(a_file))
+    assert given_a_file.exit_code == 2 and "CLI001: indholdsmappen er en fil, ikke en mappe" in given_a_file.output
+    assert "Traceback" not in missing.output + given_a_file.output
+
+
 def test_refuses_foreign_non_empty_folder(write_site, tmp_path: Path) -> None:
     content = write_site({"knae.md": GOOD})
     foreign = tmp_path / "mine"

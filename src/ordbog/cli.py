@@ -59,7 +59,9 @@ def default_content_dir() -> Path:
 def resolve_config(content: Path | None, out: Path | None, config: Path | None) -> Config:
     """Config from options, or exit 2 with the reasons."""
     if content is not None and not content.is_dir():
-        err.print(f"{content}:1:1: error CLI001: indholdsmappen findes ikke\n    tip: tjek stien til --content", style="red", markup=False)
+        what = "er en fil, ikke en mappe" if content.exists() else "findes ikke"
+        err.print(f"{content}:1:1: error CLI001: indholdsmappen {what}\n    tip: tjek stien til --content (en mappe med"
+                  " artikler i .md)", style="red", markup=False)
         raise typer.Exit(EXIT_USAGE)
     if content is None and config is None:
         content = default_content_dir()
