@@ -12,7 +12,7 @@ from pathlib import Path
 
 # link and render are imported where first used: for a small site that is after the search index's
 # process has its job, so their imports (Jinja2, Babel, the link index's …) overlap its work
-from ordbog import analyse, cache, load, standby, workers, write
+from ordbog import analyse, cache, interrupt, load, standby, workers, write
 from ordbog.config import Config
 from ordbog.diagnostics import BuildError, Diagnostic
 from ordbog.model import Article, Site, Source
@@ -190,8 +190,6 @@ def _build(config: Config, keep_going: bool, progress: Progress | None, early: s
 
 def _drain(made: queue.SimpleQueue[Mapping[str, bytes] | None], sink: Sink) -> None:
     """Pass what the render thread made to `sink` until it is done (None)."""
-    from ordbog import interrupt
-
     while True:
         try:
             files = made.get(timeout=0.2)
