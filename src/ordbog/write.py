@@ -264,28 +264,22 @@ class Staged:
             self._written[rel] = data
 
     def finish(self, files: Mapping[str, bytes]) -> None:
-        """Make the staging folder hold exactly `files` and swap it in for `out`."""
+        """Make the staging folder hold exactly `files` and swap it in for `out` (on failure,
+        `staged` removes the staging folder)."""
         self.touched = True
         try:
             if self.reused:  # the site before last, brought up to date in place
                 spare.refresh(self.staging, files, self._mode, MARKER, _unchanged, _write_file)
                 (self.staging / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
             else:
-                for rel in self._written.keys() - files.keys():
-                    _inside(self.staging, rel).unlink()
-                for rel, data in files.items():
-                    if rel in self._written and self._written[rel] is not data:
-                        _inside(self.staging, rel).unlink()  # different bytes now: written again below
+                for rel, data in self._written.items():
+                    if files.get(rel) is not data:  # not in the site, or other bytes now (written below)
+                        _inside(self.staging, rel).unlink()
                 _write_tree(self.staging, {rel: data for rel, data in files.items()
                                            if self._written.get(rel) is not data}, self.previous)
             self._swap()
-        except BaseException as exc:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            recover_interrupted(self.out)  # a failure between the fallback renames must not lose the old site
-            self.touched = False  # done here
-            if isinstance(exc, OSError):  # disk full, no permission, read-only …: words, not a traceback
-                raise _unwritable(self.out, exc) from exc
-            raise
+        except OSError as exc:  # disk full, no permission, read-only …: words, not a traceback
+            raise _unwritable(self.out, exc) from exc
         self.finished = True
 
     def _swap(self) -> None:
